@@ -1,0 +1,7 @@
+"""Entry point for ``python -m nonlinear``."""
+
+import sys
+
+from nonlinear.cli import main
+
+sys.exit(main())
