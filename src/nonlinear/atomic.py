@@ -1,0 +1,54 @@
+"""File-system updates that a crash cannot leave half done.
+
+Each function writes to a temporary name in the destination's folder and renames
+it into place, which POSIX guarantees to be atomic on one file system.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(temporary, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+
+
+def replace_directory(staging: Path, target: Path) -> None:
+    """Move a fully written folder to ``target``, replacing what is there.
+
+    An existing ``target`` is first renamed aside and then deleted, so at every
+    moment ``target`` is either absent, the old folder or the new one.
+    """
+    staging, target = Path(staging), Path(target)
+    if target.exists() or target.is_symlink():
+        trash = target.with_name(f".trash-{target.name}-{os.getpid()}")
+        os.replace(target, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    os.replace(staging, target)
+
+
+def replace_symlink(link: Path, target: Path) -> None:
+    """Point ``link`` at ``target`` in one rename.
+
+    A real folder at ``link`` (not a link) is renamed aside and deleted first.
+    """
+    link = Path(link)
+    if link.exists() and not link.is_symlink():
+        trash = link.with_name(f".trash-{link.name}-{os.getpid()}")
+        os.replace(link, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    temporary = link.with_name(f".{link.name}.tmp-{os.getpid()}")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(target, temporary)
+    os.replace(temporary, link)

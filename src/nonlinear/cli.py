@@ -1,0 +1,184 @@
+"""Command-line interface: ``python -m nonlinear build | list | clean``.
+
+Exit codes: 0 on success, 1 when a task fails, 2 for invalid arguments or
+configuration (an unknown experiment, a non-positive value, an unwritable folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from nonlinear import experiments
+from nonlinear.config import ConfigError
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class Progress:
+    """Prints what is running, how far it got and how long it took.
+
+    On a terminal the current state is redrawn on one line; elsewhere (CI logs)
+    each start and finish is a line of its own.
+    """
+
+    def __init__(self, stream=sys.stderr, quiet: bool = False) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.interactive = stream.isatty()
+        self.started: dict[str, float] = {}
+        self.state: dict[str, str] = {}
+        self.total = 0
+        self.finished = 0
+
+    def __call__(self, event: dict) -> None:
+        kind = event["type"]
+        if kind == "plan":
+            self.total = sum(status == "stale" for _, status in event["tasks"])
+            cached = len(event["tasks"]) - self.total
+            self._line(f"{self.total} to run, {cached} from the cache")
+        elif kind == "start":
+            self.started[event["name"]] = time.monotonic()
+            self.state[event["name"]] = "starting"
+            self._status()
+        elif kind == "progress":
+            self.state[event["name"]] = f"epoch {event['done']}/{event['total']}"
+            self._status()
+        elif kind in ("done", "failed"):
+            self.finished += 1
+            self.state.pop(event["name"], None)
+            verb = "done" if kind == "done" else f"FAILED: {event.get('error')}"
+            seconds = event.get("seconds") or 0.0
+            self._line(f"[{self.finished}/{self.total}] {event['name']} {verb} ({seconds:.1f} s)")
+        elif kind == "unpublished":
+            self._line(f"outputs not published: {event['reason']}")
+
+    def _status(self) -> None:
+        if self.quiet or not self.interactive:
+            return
+        now = time.monotonic()
+        parts = [
+            f"{name}: {state} {now - self.started.get(name, now):.0f}s"
+            for name, state in self.state.items()
+        ]
+        text = f"[{self.finished}/{self.total}] " + " | ".join(parts)
+        self.stream.write("\r\033[K" + text[: shutil.get_terminal_size().columns - 1])
+        self.stream.flush()
+
+    def _line(self, text: str) -> None:
+        if self.quiet:
+            return
+        prefix = "\r\033[K" if self.interactive else ""
+        self.stream.write(f"{prefix}{text}\n")
+        self.stream.flush()
+
+
+def format_summary(tasks, seconds: float) -> str:
+    """Return a table of each task, where its outputs came from and its time."""
+    width = max([len(task.name) for task in tasks] + [10])
+    lines = [f"{'task':<{width}}  {'source':<7}  {'time':>8}"]
+    for task in tasks:
+        source = "cache" if task.status == "cached" else "ran"
+        time_text = f"{task.seconds:.1f} s" if task.status == "ran" else "-"
+        lines.append(f"{task.name:<{width}}  {source:<7}  {time_text:>8}")
+    ran = sum(task.status == "ran" for task in tasks)
+    lines.append(f"{len(tasks)} tasks, {ran} ran, {len(tasks) - ran} from the cache, "
+                 f"{seconds:.1f} s in all")
+    return "\n".join(lines)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the command-line interface."""
+    parser = argparse.ArgumentParser(
+        prog="python -m nonlinear",
+        description="Run the article's experiments and write its figures and metrics.",
+    )
+    parser.add_argument("--docs-dir", type=Path, default=Path("docs"),
+                        help="folder of the article's pages and notebooks (default: docs)")
+    parser.add_argument("--build-dir", type=Path, default=Path("build"),
+                        help="folder for the cache and the published outputs (default: build)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="bring outputs up to date and publish them")
+    build.add_argument("names", nargs="*", metavar="EXPERIMENT",
+                       help="experiments to build (default: all, and the notebooks)")
+    build.add_argument("-j", "--jobs", type=_positive_int, default=None,
+                       help="worker processes for stale tasks (default: number of CPUs)")
+    build.add_argument("--force", action="store_true",
+                       help="rerun the selected experiments even if cached")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+
+    commands.add_parser("list", help="list the experiments and whether they are cached")
+    commands.add_parser("clean", help="delete the cache and the published outputs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return the exit code."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from nonlinear import pipeline
+
+    paths = pipeline.Paths(docs=args.docs_dir.resolve(), build=args.build_dir.resolve())
+    try:
+        if args.command == "list":
+            return _list(paths)
+        if args.command == "clean":
+            shutil.rmtree(paths.build, ignore_errors=True)
+            print(f"removed {paths.build}")
+            return 0
+        return _build(args, paths)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except pipeline.BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _list(paths) -> int:
+    from nonlinear import pipeline
+
+    tasks = {task.name: task for task in pipeline.plan(experiments.select(None), paths)}
+    width = max(len(name) for name in tasks)
+    for name, task in tasks.items():
+        description = task.experiment.description if task.experiment else "example notebook"
+        state = "cached" if task.status == "cached" else "stale"
+        print(f"{name:<{width}}  {state:<6}  {description}")
+    return 0
+
+
+def _build(args, paths) -> int:
+    from nonlinear import pipeline
+
+    if not paths.docs.is_dir():
+        raise ConfigError(
+            f"Docs folder {paths.docs} does not exist; run from the project root "
+            "or pass --docs-dir."
+        )
+    started = time.perf_counter()
+    progress = Progress(quiet=args.quiet)
+    result = pipeline.build(
+        paths, names=args.names or None, jobs=args.jobs, force=args.force, on_event=progress
+    )
+    if not args.quiet:
+        print(format_summary(result.tasks, time.perf_counter() - started), file=sys.stderr)
+    return 0

@@ -1,0 +1,128 @@
+"""Worker processes that run stale tasks and write their cache entries.
+
+Workers are started with ``spawn``: TensorFlow is not safe to fork, and a fresh
+interpreter imports only what its task needs. Each worker sends progress events
+through a queue that the parent drains while it waits.
+"""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+import os
+import queue
+import shutil
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from nonlinear import cache
+
+_events = None
+
+
+def _initialise(events) -> None:
+    global _events
+    _events = events
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _progress(name: str):
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        # At most ten events a second reach the parent.
+        if done == total or now - last[0] >= 0.1:
+            last[0] = now
+            _events.put({"type": "progress", "name": name, "done": done, "total": total})
+
+    return report
+
+
+def execute(name: str, key: str, entry: str, notebook: str | None) -> tuple[dict, float]:
+    """Run one task into a staging folder, then move it to its cache entry.
+
+    Returns:
+        The entry's manifest and the seconds the task took.
+    """
+    started = time.perf_counter()
+    if _events is not None:
+        _events.put({"type": "start", "name": name})
+    entry_path = Path(entry)
+    entry_path.parent.mkdir(parents=True, exist_ok=True)
+    staging = entry_path.with_name(f".staging-{os.getpid()}-{key[:12]}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    if notebook is not None:
+        from nonlinear.notebooks import execute_notebook
+
+        metrics = execute_notebook(Path(notebook), staging / Path(notebook).name)
+    else:
+        from nonlinear.experiments import EXPERIMENTS
+
+        experiment = EXPERIMENTS[name]
+        module_name, _, function_name = experiment.runner.partition(":")
+        runner = getattr(importlib.import_module(module_name), function_name)
+        metrics = runner(experiment, staging, _progress(name) if _events else None)
+    seconds = time.perf_counter() - started
+    manifest = cache.write_manifest(staging, key, {"name": name, "metrics": metrics})
+    from nonlinear.atomic import replace_directory
+
+    replace_directory(staging, entry_path)
+    return manifest, seconds
+
+
+class WorkerPool:
+    """A process pool that yields each task's outcome as it finishes."""
+
+    def __init__(self, jobs: int, emit) -> None:
+        self.jobs = jobs
+        self.emit = emit
+
+    def __enter__(self) -> "WorkerPool":
+        context = multiprocessing.get_context("spawn")
+        self.events = context.Queue()
+        self.executor = ProcessPoolExecutor(
+            self.jobs, mp_context=context, initializer=_initialise,
+            initargs=(self.events,),
+        )
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self._drain()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                self.emit(self.events.get_nowait())
+            except queue.Empty:
+                return
+            except (OSError, ValueError):
+                return
+
+    def run(self, tasks):
+        """Submit the tasks and yield ``(task, (manifest, seconds) or exception)``."""
+        pending = {
+            self.executor.submit(
+                execute, task.name, task.key, str(task.entry),
+                str(task.notebook) if task.notebook else None,
+            ): task
+            for task in tasks
+        }
+        while pending:
+            done, _ = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            self._drain()
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as error:  # noqa: BLE001 - reported with the task name
+                    self.emit({"type": "failed", "name": task.name, "error": str(error)})
+                    yield task, error
+                    continue
+                self.emit({"type": "done", "name": task.name, "seconds": outcome[1]})
+                yield task, outcome
