@@ -5,6 +5,7 @@ import re
 import markdown
 import nbformat
 import pytest
+from mkdocs_jupyter import convert
 
 from nonlinear.mathml import remove_external_scripts, render_math
 
@@ -41,7 +42,9 @@ def test_render_math_block_arithmatex():
     assert rendered.startswith(
         '<div class="arithmatex"><math display="block"><semantics><mrow><mfrac>'
     )
-    assert rendered.endswith(ANNOTATION.format(r"\frac{1}{2}") + "</semantics></math></div>")
+    assert rendered.endswith(
+        ANNOTATION.format(r"\frac{1}{2}") + "</semantics></math></div>"
+    )
 
 
 def test_render_math_output_of_arithmatex_extension():
@@ -100,7 +103,11 @@ def test_render_math_notebook_dollars():
     [
         (r"\(a &lt; b\)", "inline", "a &lt; b"),
         (r"\[a &amp;= b\]", "block", "a &amp;= b"),
-        (r"\begin{align*} a &amp;= b \end{align*}", "block", r"\begin{align*} a &amp;= b \end{align*}"),
+        (
+            r"\begin{align*} a &amp;= b \end{align*}",
+            "block",
+            r"\begin{align*} a &amp;= b \end{align*}",
+        ),
         (r"$\$5$", "inline", r"\$5"),
     ],
 )
@@ -111,7 +118,9 @@ def test_render_math_notebook_other_delimiters(text, display, tex):
     assert ANNOTATION.format(tex) in rendered
 
 
-@pytest.mark.parametrize("tag", ["pre", "code", "kbd", "samp", "script", "style", "textarea"])
+@pytest.mark.parametrize(
+    "tag", ["pre", "code", "kbd", "samp", "script", "style", "textarea"]
+)
 def test_render_math_skips_code_and_scripts(tag):
     html = markdown_cell(
         f'<{tag}>$x$ $$y$$ \\(z\\) <span class="arithmatex">\\(w\\)</span></{tag}>'
@@ -243,7 +252,6 @@ def test_remove_external_scripts_keeps_element(element):
 
 
 def test_mkdocs_jupyter_output_has_no_external_requests(tmp_path):
-    convert = pytest.importorskip("mkdocs_jupyter.convert")
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {
         "name": "python3",

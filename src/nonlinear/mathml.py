@@ -174,7 +174,7 @@ def render_math(html: str) -> str:
             _MARKDOWN_CELL_CLASS in _classes(element) for element in open_elements
         )
         if token.kind == "text" and in_markdown_cell and not skipped:
-            text = _DELIMITED_TEX.sub(_render_delimited_tex, text)
+            text = _render_delimited_tex(text)
         parts.append(text)
         _update_open_elements(open_elements, token)
         index += 1
@@ -208,9 +208,18 @@ def _render_arithmatex(html: str, tokens: list[_Token], index: int) -> str | Non
     return wrapper_start + _convert_tex(tex, "block") + wrapper_end
 
 
-def _render_delimited_tex(match: re.Match[str]) -> str:
-    display = "block" if match.lastgroup in _BLOCK_GROUPS else "inline"
-    return _convert_tex(unescape(match[match.lastgroup]), display)
+def _render_delimited_tex(text: str) -> str:
+    parts: list[str] = []
+    # Each search starts on a fresh string, because after conversion the text that
+    # follows a <math> element is a separate text node. The lookbehinds then see the
+    # same characters on the first call as on a second one.
+    while (match := _DELIMITED_TEX.search(text)) is not None:
+        display = "block" if match.lastgroup in _BLOCK_GROUPS else "inline"
+        parts.append(text[: match.start()])
+        parts.append(_convert_tex(unescape(match[match.lastgroup]), display))
+        text = text[match.end() :]
+    parts.append(text)
+    return "".join(parts)
 
 
 def _convert_tex(tex: str, display: str) -> str:
