@@ -47,7 +47,7 @@ def test_render_math_block_arithmatex():
     )
 
 
-def test_render_math_output_of_arithmatex_extension():
+def test_render_math_arithmatex_extension_output():
     text = "Inline $a$ and block:\n\n$$\nb\n$$\n"
     html = markdown.markdown(
         text,
@@ -158,7 +158,7 @@ def test_render_math_invalid_tex():
     with pytest.raises(
         ValueError,
         match=re.escape(
-            r"Cannot convert TeX '\\left( x' to MathML: latex2mathml raised "
+            r"Failed to convert TeX '\\left( x' to MathML: latex2mathml raised "
             "ExtraLeftOrMissingRightError."
         ),
     ):
@@ -185,7 +185,8 @@ def test_render_math_unknown_command():
     html = r'<span class="arithmatex">\(\arg\max_x f(x)\)</span>'
 
     with pytest.raises(
-        ValueError, match=re.escape(r"latex2mathml does not know \arg and would output")
+        ValueError,
+        match=re.escape(r"latex2mathml does not support the command \arg and would"),
     ):
         render_math(html)
 
@@ -200,6 +201,16 @@ def test_render_math_idempotent():
     rendered = render_math(html)
 
     assert rendered.count("<math ") == 5
+    assert render_math(rendered) == rendered
+
+
+def test_render_math_idempotent_after_adjacent_math():
+    # The first call reads "$x$" right after "$$", and the second reads it at the
+    # start of a text node, so both must follow the same rule.
+    html = markdown_cell("<p>$$y$$$x$</p>")
+
+    rendered = render_math(html)
+
     assert render_math(rendered) == rendered
 
 
@@ -251,7 +262,7 @@ def test_remove_external_scripts_keeps_element(element):
     assert remove_external_scripts(html) == html
 
 
-def test_mkdocs_jupyter_output_has_no_external_requests(tmp_path):
+def test_notebook_conversion_removes_external_requests(tmp_path):
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {
         "name": "python3",

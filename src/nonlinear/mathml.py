@@ -46,8 +46,9 @@ _DELIMITED_TEX = re.compile(
 _BLOCK_GROUPS = frozenset({"dollars", "brackets", "environment"})
 _ENVIRONMENT_NAME = re.compile(r"\\begin\s*\{([A-Za-z]+\*?)\}")
 _NEW_ENVIRONMENT_NAME = re.compile(r"\\newenvironment\s*\{([A-Za-z]+\*?)\}")
-# latex2mathml 3.81 lays out only these environments. It keeps the body of any other
-# environment without its layout, so the "&" of "aligned" would show as text.
+# latex2mathml 3.81 lays out only these environments and those that the expression
+# defines with \newenvironment. It keeps the body of any other environment without
+# its layout, so the "&" of "aligned" would show as text.
 _SUPPORTED_ENVIRONMENTS = frozenset(
     command.lstrip("\\") for command in latex2mathml_commands.MATRICES
 )
@@ -233,7 +234,7 @@ def _convert_tex(tex: str, display: str) -> str:
     except Exception as error:
         reason = type(error).__name__ + (f": {error}" if str(error) else "")
         raise ValueError(
-            f"Cannot convert TeX {tex!r} to MathML: latex2mathml raised {reason}. "
+            f"Failed to convert TeX {tex!r} to MathML: latex2mathml raised {reason}. "
             f"Fix the expression, for example a \\left without its \\right."
         ) from error
     # latex2mathml stores each symbol as the text "&#x...;" and unescapes its own
@@ -262,8 +263,8 @@ def _check_environments(tex: str) -> None:
     for name in _ENVIRONMENT_NAME.findall(tex):
         if name not in allowed:
             raise ValueError(
-                f"Cannot convert TeX {tex!r} to MathML: latex2mathml does not support "
-                f"the environment {name!r}. Use one of: "
+                f"Failed to convert TeX {tex!r} to MathML: latex2mathml does not "
+                f"support the environment {name!r}. Use one of: "
                 f"{', '.join(sorted(_SUPPORTED_ENVIRONMENTS))}."
             )
 
@@ -273,9 +274,9 @@ def _check_raw_commands(tex: str, math: Element) -> None:
     raw_commands = sorted(text for text in texts if _RAW_COMMAND.match(text))
     if raw_commands:
         raise ValueError(
-            f"Cannot convert TeX {tex!r} to MathML: latex2mathml does not know "
-            f"{', '.join(raw_commands)} and would output it as raw TeX. Rewrite it "
-            f"with supported commands, for example \\operatorname{{arg}}."
+            f"Failed to convert TeX {tex!r} to MathML: latex2mathml does not support "
+            f"the command {', '.join(raw_commands)} and would output it as raw TeX. "
+            f"Rewrite it with supported commands, for example \\operatorname{{arg}}."
         )
 
 
