@@ -185,8 +185,8 @@ def render_math(html: str) -> str:
 def _render_arithmatex(html: str, tokens: list[_Token], index: int) -> str | None:
     """Convert the arithmatex element that starts at ``tokens[index]``.
 
-    Returns None unless the next three tokens are the start tag, the TeX and the end
-    tag of such an element.
+    Returns None unless ``tokens[index : index + 3]`` are the start tag, the TeX and
+    the end tag of such an element.
     """
     opening = tokens[index]
     pattern = _ARITHMATEX_TEX.get(opening.tag)

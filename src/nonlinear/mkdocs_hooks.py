@@ -21,6 +21,8 @@ import logging
 import os
 import posixpath
 import re
+import sys
+import time
 from pathlib import Path
 
 import jinja2
@@ -29,6 +31,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from nonlinear import experiments, pipeline
+from nonlinear.cli import Progress, format_summary
 from nonlinear.config import ConfigError
 from nonlinear.mathml import remove_external_scripts, render_math
 
@@ -45,20 +48,18 @@ def _paths(config) -> pipeline.Paths:
     return pipeline.Paths(docs=Path(config.docs_dir), build=build.resolve())
 
 
-def _log_event(event: dict) -> None:
-    if event["type"] in ("done", "failed"):
-        logger.info("pipeline: %s %s", event["name"], event["type"])
-
-
 @event_priority(100)
 def on_pre_build(config) -> None:
     """Run the pipeline and load the metrics of the published release."""
     paths = _paths(config)
     if os.environ.get("NONLINEAR_PIPELINE", "on") != "off":
+        started = time.perf_counter()
         try:
-            pipeline.build(paths, on_event=_log_event)
+            result = pipeline.build(paths, on_event=Progress())
         except (ConfigError, pipeline.BuildError) as error:
             raise PluginError(f"The experiments failed to build: {error}") from error
+        if any(task.status == "ran" for task in result.tasks):
+            print(format_summary(result.tasks, time.perf_counter() - started), file=sys.stderr)
     release = paths.outputs.resolve()
     metrics_path = release / "metrics.json"
     if not metrics_path.is_file():

@@ -212,7 +212,7 @@ def _run(stale: list[Task], paths: Paths, jobs: int, emit: EventCallback) -> Non
             continue
         # Heavy tasks first, so that the light ones fill the gaps at the end.
         phase.sort(key=lambda task: not task.uses_tensorflow)
-        with WorkerPool(min(jobs, len(phase)), emit) as pool:
+        with WorkerPool(min(jobs, len(phase)), emit, paths.build / "logs") as pool:
             for task, outcome in pool.run(phase):
                 if isinstance(outcome, BaseException):
                     failures.append((task, outcome))

@@ -7,11 +7,13 @@ through a queue that the parent drains while it waits.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing
 import os
 import queue
 import shutil
+import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -19,6 +21,10 @@ from pathlib import Path
 from nonlinear import cache
 
 _events = None
+
+
+class TaskError(RuntimeError):
+    """A task raised; the message names the original error and the task's log."""
 
 
 def _initialise(events) -> None:
@@ -42,12 +48,45 @@ def _progress(name: str):
     return report
 
 
-def execute(name: str, key: str, entry: str, notebook: str | None) -> tuple[dict, float]:
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """Send file descriptor 2 to a log file, for this process and its children.
+
+    TensorFlow and the notebook kernel print start-up messages straight to the
+    descriptor, past Python's logging, so only a redirect keeps them out of the
+    progress display. A failure message points to the log.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "wb") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def execute(
+    name: str, key: str, entry: str, notebook: str | None, log: str
+) -> tuple[dict, float]:
     """Run one task into a staging folder, then move it to its cache entry.
+
+    Everything the task writes to standard error goes to the file ``log``.
 
     Returns:
         The entry's manifest and the seconds the task took.
     """
+    with _stderr_to(Path(log)):
+        try:
+            return _execute(name, key, entry, notebook)
+        except Exception as error:
+            raise TaskError(f"{type(error).__name__}: {error} (log: {log})") from error
+
+
+def _execute(name: str, key: str, entry: str, notebook: str | None) -> tuple[dict, float]:
     started = time.perf_counter()
     if _events is not None:
         _events.put({"type": "start", "name": name})
@@ -78,9 +117,10 @@ def execute(name: str, key: str, entry: str, notebook: str | None) -> tuple[dict
 class WorkerPool:
     """A process pool that yields each task's outcome as it finishes."""
 
-    def __init__(self, jobs: int, emit) -> None:
+    def __init__(self, jobs: int, emit, logs: Path) -> None:
         self.jobs = jobs
         self.emit = emit
+        self.logs = logs
 
     def __enter__(self) -> "WorkerPool":
         context = multiprocessing.get_context("spawn")
@@ -110,6 +150,7 @@ class WorkerPool:
             self.executor.submit(
                 execute, task.name, task.key, str(task.entry),
                 str(task.notebook) if task.notebook else None,
+                str(self.logs / f"{task.name.replace(':', '-').replace('/', '-')}.log"),
             ): task
             for task in tasks
         }
