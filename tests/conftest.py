@@ -61,6 +61,33 @@ def _tiny_experiment(
 
 
 @pytest.fixture
+def training_metrics() -> dict:
+    """Return metrics with the keys that ``run_training`` returns, values made up.
+
+    ``test_run_training_metric_keys`` checks the keys against a real run.
+    """
+    return {
+        "test_accuracy": 0.88,
+        "reported_test_accuracy": 0.44,
+        "test_loss": 0.31,
+        "train_accuracy": 0.9,
+        "train_loss": 0.25,
+        "validation_accuracy": 0.87,
+        "validation_loss": 0.33,
+        "epochs": 50,
+        "batch_size": 25,
+        "hidden_layers": [50],
+        "activation": "linear",
+        "head": "sigmoid_bce",
+        "parameters": 201,
+        "seed": 42,
+        "n_train": 600,
+        "n_validation": 150,
+        "n_test": 250,
+    }
+
+
+@pytest.fixture
 def make_tiny_experiment():
     """Return the factory of tiny training experiments (keywords: head, epochs, ...)."""
     return _tiny_experiment

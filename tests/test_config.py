@@ -97,6 +97,7 @@ def test_train_config_invalid(keywords, message):
 
 @pytest.mark.xfail(
     strict=True,
+    raises=TypeError,
     reason="bug: a non-numeric learning_rate, validation_split or noise raises "
     "TypeError from a comparison, which names neither the parameter nor the value",
 )
@@ -107,6 +108,7 @@ def test_train_config_invalid(keywords, message):
         (DataConfig, {"validation_split": "0.2"}, r"validation_split .* got '0\.2'"),
         (DataConfig, {"noise": "0.1"}, r"noise .* got '0\.1'"),
     ],
+    ids=["learning_rate", "validation_split", "noise"],
 )
 def test_config_non_numeric_value(factory, keywords, message):
     with pytest.raises(ConfigError, match=message):

@@ -156,6 +156,7 @@ def test_decision_regions_class_colors(signed_moons, signed_classifier):
 
 @pytest.mark.xfail(
     strict=True,
+    raises=TypeError,
     reason="bug: mlxtend indexes regions by the labels present in y, so samples of "
     "one class only make it fail with TypeError wherever the model predicts the other",
 )
@@ -260,6 +261,7 @@ def test_adapter_invalid(keywords, message):
 
 @pytest.mark.xfail(
     strict=True,
+    raises=pytest.fail.Exception,
     reason="bug: batch_size is not validated; 0 fails later in range() and a "
     "negative value makes predict return no labels at all",
 )

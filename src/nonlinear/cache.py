@@ -21,6 +21,7 @@ import hashlib
 import importlib.metadata
 import json
 import logging
+import os
 import platform
 import sys
 from collections.abc import Iterable
@@ -118,19 +119,43 @@ def third_party_imports(sources: Iterable[str]) -> set[str]:
     }
 
 
-@functools.lru_cache(maxsize=1)
-def _distributions_by_import() -> dict[str, list[str]]:
-    return importlib.metadata.packages_distributions()
+#: Where :func:`installed_index` keeps its result between processes; ``None``
+#: disables the file (the pipeline sets it to a file in the cache folder).
+INDEX_FILE: Path | None = None
 
 
-@functools.lru_cache(maxsize=None)
-def _requirements(distribution: str) -> tuple[str, ...]:
-    try:
-        requires = importlib.metadata.requires(distribution) or []
-    except importlib.metadata.PackageNotFoundError:
-        return ()
+def _environment_fingerprint() -> str:
+    """Hash the names of all installed ``*.dist-info`` folders.
+
+    Those names carry each distribution's version, so installing, removing or
+    upgrading any package changes the fingerprint. Listing folders is fast, unlike
+    reading every package's metadata.
+    """
     names = []
-    for line in requires:
+    for entry in sys.path:
+        try:
+            names.extend(name for name in os.listdir(entry or ".") if name.endswith(".dist-info"))
+        except OSError:
+            continue
+    return hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
+
+
+def _scan_installed() -> dict:
+    imports = {name: sorted(set(dists)) for name, dists in importlib.metadata.packages_distributions().items()}
+    versions, requires = {}, {}
+    for distribution in importlib.metadata.distributions():
+        name = canonicalize_name(distribution.metadata["Name"] or "")
+        if not name or name in versions:
+            continue
+        versions[name] = distribution.version
+        requires[name] = _runtime_requirements(distribution.requires or [])
+    return {"imports": imports, "versions": versions, "requires": requires}
+
+
+def _runtime_requirements(lines: list[str]) -> list[str]:
+    """Return the names of the requirements that apply here, leaving out extras."""
+    names = []
+    for line in lines:
         try:
             requirement = Requirement(line)
         except InvalidRequirement:
@@ -139,8 +164,35 @@ def _requirements(distribution: str) -> tuple[str, ...]:
         if marker is not None and "extra" in str(marker):
             continue
         if marker is None or marker.evaluate():
-            names.append(requirement.name)
-    return tuple(names)
+            names.append(canonicalize_name(requirement.name))
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def installed_index() -> dict:
+    """Return which distributions provide each import, their versions and requirements.
+
+    Reading the metadata of a few hundred packages takes about half a second, so
+    the result is stored in :data:`INDEX_FILE` under the environment's fingerprint
+    and reused while no package changes.
+    """
+    fingerprint = _environment_fingerprint()
+    if INDEX_FILE is not None:
+        try:
+            stored = json.loads(INDEX_FILE.read_text(encoding="utf-8"))
+            if stored.get("fingerprint") == fingerprint and stored.get("format") == CACHE_FORMAT:
+                return stored
+        except (OSError, ValueError):
+            pass
+    index = {"format": CACHE_FORMAT, "fingerprint": fingerprint, **_scan_installed()}
+    if INDEX_FILE is not None:
+        from nonlinear.atomic import atomic_write_bytes
+
+        try:
+            atomic_write_bytes(INDEX_FILE, json.dumps(index, sort_keys=True).encode("utf-8"))
+        except OSError as error:
+            logger.warning("Could not store the package index in %s: %s", INDEX_FILE, error)
+    return index
 
 
 def distribution_versions(import_names: Iterable[str]) -> dict[str, str]:
@@ -149,20 +201,18 @@ def distribution_versions(import_names: Iterable[str]) -> dict[str, str]:
     Includes the distributions' own requirements, recursively, so that an upgrade
     of a dependency (say SciPy under scikit-learn) changes the key too.
     """
+    index = installed_index()
     pending = []
     for name in import_names:
-        pending.extend(_distributions_by_import().get(name, []))
+        pending.extend(index["imports"].get(name, []))
         pending.extend(_RUNTIME_BACKENDS.get(name, ()))
     versions: dict[str, str] = {}
     while pending:
         distribution = canonicalize_name(pending.pop())
-        if distribution in versions:
+        if distribution in versions or distribution not in index["versions"]:
             continue
-        try:
-            versions[distribution] = importlib.metadata.version(distribution)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-        pending.extend(_requirements(distribution))
+        versions[distribution] = index["versions"][distribution]
+        pending.extend(index["requires"].get(distribution, []))
     return dict(sorted(versions.items()))
 
 

@@ -109,6 +109,7 @@ def plan(
 
     Reads source files and package metadata only; imports no heavy package.
     """
+    cache.INDEX_FILE = paths.cache / "installed-packages.json"
     tasks = []
     for experiment in selected:
         modules = cache.project_modules(experiment.runner_module)
@@ -261,16 +262,38 @@ def provenance(tasks: list[Task]) -> dict:
     }
 
 
+#: Extensions of figure files, published as ``figures/<name>.<ext>``.
+FIGURE_EXTENSIONS = ("png", "svg", "pdf", "gif", "webp")
+
+
 def release_files(tasks: list[Task]) -> dict[str, Path]:
-    """Map each published path to the cache file it comes from."""
-    files = {}
+    """Map each published path to the cache file it comes from.
+
+    Figures at the top of an entry are published under ``figures/``, files in an
+    entry's ``data/`` folder under ``data/`` with the same relative path, and an
+    executed notebook at its place in the docs folder.
+
+    Raises:
+        BuildError: If two tasks publish the same path.
+    """
+    files: dict[str, Path] = {}
     for task in tasks:
         for name in task.manifest["files"]:
             source = task.entry / name
             if task.notebook is not None and name.endswith(".ipynb"):
-                files[task.name.removeprefix("notebook:")] = source
-            elif name.rsplit(".", 1)[-1] in ("png", "svg", "pdf"):
-                files[f"figures/{name}"] = source
+                published = task.name.removeprefix("notebook:")
+            elif name.startswith("data/"):
+                published = name
+            elif "/" not in name and name.rsplit(".", 1)[-1] in FIGURE_EXTENSIONS:
+                published = f"figures/{name}"
+            else:
+                continue
+            if published in files:
+                raise BuildError(
+                    f"{task.name} and another task both write {published}; "
+                    "give each output a unique name."
+                )
+            files[published] = source
     return dict(sorted(files.items()))
 
 

@@ -1,0 +1,150 @@
+"""Tests of save_figure: formats, metadata, and identical bytes across processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from PIL import Image
+
+from nonlinear.figures import FORMATS, PNG_DPI, apply_style, save_figure
+
+# Draws decision regions, the richest figure of the site (filled contours, scatter
+# markers, a legend and clip paths), and saves it into the folder given as argv[1].
+DRAW_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+
+    from nonlinear.figures import save_figure
+    from nonlinear.plotting import LabelAdapter, plot_decision_regions
+
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    adapter = LabelAdapter(lambda X: (X[:, 0] * X[:, 1] > 0).astype(float), (0, 1))
+    figure = plot_decision_regions(X, y, adapter, "XOR regions")
+    save_figure(figure, Path(sys.argv[1]), "regions")
+    """
+)
+
+
+def _line_figure():
+    apply_style()
+    figure, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1, 2], [1, 0, 1], label="line")
+    ax.set_title("A title")
+    ax.legend()
+    return figure
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_save_figure_writes_every_format(tmp_path):
+    paths = save_figure(_line_figure(), tmp_path / "new" / "folder", "line")
+    assert [path.name for path in paths] == ["line.png", "line.svg", "line.pdf"]
+    for path in paths:
+        assert path.stat().st_size > 0, path
+
+
+def test_save_figure_subset_in_order(tmp_path):
+    paths = save_figure(_line_figure(), tmp_path, "line", formats=("svg", "png"))
+    assert [path.name for path in paths] == ["line.svg", "line.png"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["line.png", "line.svg"]
+
+
+def test_save_figure_closes_figure(tmp_path):
+    figure = _line_figure()
+    save_figure(figure, tmp_path, "line", formats=("png",))
+    assert not plt.fignum_exists(figure.number)
+
+
+def test_save_figure_unknown_format(tmp_path):
+    figure = _line_figure()
+    with pytest.raises(ValueError, match=r"Unsupported figure format 'jpg'; choose from png"):
+        save_figure(figure, tmp_path, "line", formats=("jpg",))
+    assert not plt.fignum_exists(figure.number)
+
+
+def test_save_figure_png_dpi(tmp_path):
+    (path,) = save_figure(_line_figure(), tmp_path, "line", formats=("png",))
+    with Image.open(path) as image:
+        dpi = image.info["dpi"]
+    assert dpi == pytest.approx((PNG_DPI, PNG_DPI), abs=0.01)
+
+
+def test_save_figure_png_no_software(tmp_path):
+    (path,) = save_figure(_line_figure(), tmp_path, "line", formats=("png",))
+    data = path.read_bytes()
+    assert b"Software" not in data
+    assert b"matplotlib" not in data.lower()
+
+
+def test_save_figure_svg_no_date_or_version(tmp_path):
+    (path,) = save_figure(_line_figure(), tmp_path, "line", formats=("svg",))
+    text = path.read_text(encoding="utf-8")
+    assert "<dc:date>" not in text
+    assert "Matplotlib v" not in text
+    assert matplotlib.__version__ not in text
+
+
+def test_save_figure_pdf_no_date_or_version(tmp_path):
+    (path,) = save_figure(_line_figure(), tmp_path, "line", formats=("pdf",))
+    data = path.read_bytes()
+    assert b"/CreationDate" not in data
+    assert b"/ModDate" not in data
+    assert b"Matplotlib" not in data
+    assert matplotlib.__version__.encode() not in data
+
+
+def test_save_figure_keeps_global_settings(tmp_path):
+    with plt.rc_context({"svg.hashsalt": None}):
+        figure, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1])
+        save_figure(figure, tmp_path, "line", formats=("svg",))
+        assert plt.rcParams["svg.hashsalt"] is None
+
+
+def test_formats_constant():
+    assert FORMATS == ("png", "svg", "pdf")
+
+
+@pytest.mark.slow
+def test_save_figure_identical_across_processes(tmp_path):
+    folders = [tmp_path / "first", tmp_path / "second"]
+    processes = []
+    for hash_seed, folder in zip(("1", "2"), folders, strict=True):
+        # Different hash seeds, so that no id may depend on Python's string hashing.
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "MPLBACKEND": "Agg"}
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-c", DRAW_SCRIPT, str(folder)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        )
+    for process in processes:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr.decode()
+
+    for extension in FORMATS:
+        first = (folders[0] / f"regions.{extension}").read_bytes()
+        second = (folders[1] / f"regions.{extension}").read_bytes()
+        assert first == second, f"{extension} files differ between processes"
+    svg = (folders[0] / "regions.svg").read_text(encoding="utf-8")
+    pdf = (folders[0] / "regions.pdf").read_bytes()
+    assert "<dc:date>" not in svg
+    assert matplotlib.__version__ not in svg
+    assert b"/CreationDate" not in pdf
+    assert matplotlib.__version__.encode() not in pdf
