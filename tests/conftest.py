@@ -88,6 +88,23 @@ def training_metrics() -> dict:
 
 
 @pytest.fixture
+def runner_metrics() -> dict[str, dict]:
+    """Return the metrics that the runners without training return, by experiment."""
+    return {
+        "dataset": {
+            "n_samples": 1000,
+            "n_train": 600,
+            "n_validation": 150,
+            "n_test": 250,
+            "noise": 0.0,
+            "seed": 42,
+        },
+        "activations": {"activations": ["linear", "relu"]},
+        "diagrams": {"network": [2, 5, 1], "neuron_inputs": 3},
+    }
+
+
+@pytest.fixture
 def make_tiny_experiment():
     """Return the factory of tiny training experiments (keywords: head, epochs, ...)."""
     return _tiny_experiment

@@ -27,16 +27,6 @@ IDS = [experiment.name for experiment in ALL]
 FIGURES = [(experiment, spec) for experiment in ALL for spec in experiment.figures]
 FIGURE_IDS = [spec.name for _, spec in FIGURES]
 
-#: Metrics that the non-training runners return, keyed by experiment name.
-RUNNER_METRICS = {
-    "dataset": {
-        "n_samples": 1000, "n_train": 600, "n_validation": 150, "n_test": 250,
-        "noise": 0.0, "seed": 42,
-    },
-    "activations": {"activations": ["linear", "relu"]},
-    "diagrams": {"network": [2, 5, 1], "neuron_inputs": 3},
-}
-
 
 def test_registry_keys_are_names():
     for name, experiment in EXPERIMENTS.items():
@@ -73,15 +63,14 @@ def test_figure_specs_cover_every_figure():
         assert spec in experiment.figures, name
 
 
-def _metrics_for(experiment: Experiment, training_metrics: dict) -> dict:
-    if experiment.uses_tensorflow:
-        return training_metrics
-    return RUNNER_METRICS[experiment.name]
-
-
 @pytest.mark.parametrize(("experiment", "spec"), FIGURES, ids=FIGURE_IDS)
-def test_caption_formats_with_runner_metrics(experiment, spec, training_metrics):
-    metrics = _metrics_for(experiment, training_metrics)
+def test_caption_formats_with_runner_metrics(
+    experiment, spec, training_metrics, runner_metrics
+):
+    if experiment.uses_tensorflow:
+        metrics = training_metrics
+    else:
+        metrics = runner_metrics[experiment.name]
     caption = spec.caption.format(**metrics)
     alt = spec.alt.format(**metrics)
     assert "{" not in caption

@@ -15,8 +15,6 @@ from nonlinear.figures import FORMATS
 from nonlinear.runners.dataset import run_dataset
 from nonlinear.runners.illustrations import run_activations, run_diagrams
 
-from test_experiments import RUNNER_METRICS
-
 
 @pytest.fixture(autouse=True)
 def close_figures():
@@ -34,11 +32,11 @@ def _expected_files(experiment) -> list[str]:
     ("name", "runner"),
     [("dataset", run_dataset), ("activations", run_activations), ("diagrams", run_diagrams)],
 )
-def test_runner_writes_declared_figures(tmp_path, name, runner):
+def test_runner_writes_declared_figures(tmp_path, name, runner, runner_metrics):
     experiment = EXPERIMENTS[name]
     metrics = runner(experiment, tmp_path)
     assert sorted(path.name for path in tmp_path.iterdir()) == _expected_files(experiment)
-    assert metrics == RUNNER_METRICS[name]
+    assert metrics == runner_metrics[name]
 
 
 def test_run_dataset_metrics_match_split(tmp_path):

@@ -9,10 +9,7 @@ text. Captions and alt text may refer to the experiment's metrics with
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections.abc import Iterable
-from typing import Any
 
 from nonlinear.config import (
     DEFAULT_SEED,
@@ -21,42 +18,7 @@ from nonlinear.config import (
     ExperimentConfig,
     ModelConfig,
 )
-
-
-@dataclasses.dataclass(frozen=True)
-class FigureSpec:
-    """A figure that an experiment writes as ``figures/<name>.<ext>``."""
-
-    name: str
-    caption: str
-    alt: str
-
-
-@dataclasses.dataclass(frozen=True)
-class Experiment:
-    """A named unit of work whose outputs are cached together."""
-
-    name: str
-    description: str
-    runner: str
-    config: Any
-    figures: tuple[FigureSpec, ...] = ()
-    uses_tensorflow: bool = False
-
-    @property
-    def runner_module(self) -> str:
-        """Dotted name of the module that holds the runner function."""
-        return self.runner.partition(":")[0]
-
-    def config_json(self) -> str:
-        """Return the configuration in canonical JSON, for the cache key."""
-        if hasattr(self.config, "to_json"):
-            return self.config.to_json()
-        if dataclasses.is_dataclass(self.config):
-            value = dataclasses.asdict(self.config)
-        else:
-            value = self.config
-        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+from nonlinear.specs import Experiment, FigureSpec
 
 
 def _training_experiment(
@@ -107,101 +69,103 @@ def _training_experiment(
     )
 
 
+ARTICLE_EXPERIMENTS: tuple[Experiment, ...] = (
+    Experiment(
+        name="dataset",
+        description="Scatter plot of the two-moons training data",
+        runner="nonlinear.runners.dataset:run_dataset",
+        config=DataConfig(),
+        figures=(
+            FigureSpec(
+                name="moons-training-data",
+                caption=(
+                    "The {n_train} training samples of the two-moons data set, "
+                    "coloured by class."
+                ),
+                alt=(
+                    "Scatter plot of two interleaving half circles: class 0 in blue "
+                    "squares arcs over the top, class 1 in orange triangles arcs "
+                    "underneath, and no straight line separates them."
+                ),
+            ),
+        ),
+    ),
+    Experiment(
+        name="activations",
+        description="Plots of the linear and the ReLU activation functions",
+        runner="nonlinear.runners.illustrations:run_activations",
+        config={"activations": ["linear", "relu"], "range": [-4.0, 4.0]},
+        figures=(
+            FigureSpec(
+                name="activation-linear",
+                caption="The linear activation f(z) = z passes its input through.",
+                alt="A straight line through the origin with slope one.",
+            ),
+            FigureSpec(
+                name="activation-relu",
+                caption="ReLU, f(z) = max(0, z), is zero for negative inputs.",
+                alt=(
+                    "A line that is flat at zero for negative z and rises with slope "
+                    "one for positive z, with a kink at the origin."
+                ),
+            ),
+        ),
+    ),
+    Experiment(
+        name="diagrams",
+        description="Diagrams of a network and of a single neuron",
+        runner="nonlinear.runners.illustrations:run_diagrams",
+        config={"network": [2, 5, 1], "neuron_inputs": 3},
+        figures=(
+            FigureSpec(
+                name="diagram-network",
+                caption="A network as a system of layers: input, hidden and output.",
+                alt=(
+                    "Two yellow input neurons, five blue hidden neurons and one red "
+                    "output neuron, each connected to every neuron of the next layer."
+                ),
+            ),
+            FigureSpec(
+                name="diagram-neuron",
+                caption=(
+                    "One neuron: a weighted sum of its inputs plus a bias, passed "
+                    "through an activation function."
+                ),
+                alt=(
+                    "Three inputs x1 to x3 with weights w1 to w3 feed a summation "
+                    "node that also takes a bias b; its output z goes through the "
+                    "activation f to give a = f(z)."
+                ),
+            ),
+        ),
+    ),
+    _training_experiment(
+        "linear",
+        "Linear network: one hidden layer, linear activation",
+        (50,), "linear", "sigmoid_bce", "linear network",
+    ),
+    _training_experiment(
+        "relu",
+        "ReLU network: four hidden layers",
+        (200, 150, 100, 50), "relu", "sigmoid_bce", "ReLU network",
+    ),
+    _training_experiment(
+        "original-linear",
+        "Linear network as the original article configures it (squared hinge)",
+        (50,), "linear", "sigmoid_squared_hinge",
+        "linear network in the original configuration",
+    ),
+    _training_experiment(
+        "original-relu",
+        "ReLU network as the original article configures it (squared hinge)",
+        (200, 150, 100, 50), "relu", "sigmoid_squared_hinge",
+        "ReLU network in the original configuration",
+    ),
+)
+
+#: Every experiment of the site by name, in the order they are listed and run.
 EXPERIMENTS: dict[str, Experiment] = {
-    experiment.name: experiment
-    for experiment in (
-        Experiment(
-            name="dataset",
-            description="Scatter plot of the two-moons training data",
-            runner="nonlinear.runners.dataset:run_dataset",
-            config=DataConfig(),
-            figures=(
-                FigureSpec(
-                    name="moons-training-data",
-                    caption=(
-                        "The {n_train} training samples of the two-moons data set, "
-                        "coloured by class."
-                    ),
-                    alt=(
-                        "Scatter plot of two interleaving half circles: class 0 in blue "
-                        "squares arcs over the top, class 1 in orange triangles arcs "
-                        "underneath, and no straight line separates them."
-                    ),
-                ),
-            ),
-        ),
-        Experiment(
-            name="activations",
-            description="Plots of the linear and the ReLU activation functions",
-            runner="nonlinear.runners.illustrations:run_activations",
-            config={"activations": ["linear", "relu"], "range": [-4.0, 4.0]},
-            figures=(
-                FigureSpec(
-                    name="activation-linear",
-                    caption="The linear activation f(z) = z passes its input through.",
-                    alt="A straight line through the origin with slope one.",
-                ),
-                FigureSpec(
-                    name="activation-relu",
-                    caption="ReLU, f(z) = max(0, z), is zero for negative inputs.",
-                    alt=(
-                        "A line that is flat at zero for negative z and rises with slope "
-                        "one for positive z, with a kink at the origin."
-                    ),
-                ),
-            ),
-        ),
-        Experiment(
-            name="diagrams",
-            description="Diagrams of a network and of a single neuron",
-            runner="nonlinear.runners.illustrations:run_diagrams",
-            config={"network": [2, 5, 1], "neuron_inputs": 3},
-            figures=(
-                FigureSpec(
-                    name="diagram-network",
-                    caption="A network as a system of layers: input, hidden and output.",
-                    alt=(
-                        "Two yellow input neurons, five blue hidden neurons and one red "
-                        "output neuron, each connected to every neuron of the next layer."
-                    ),
-                ),
-                FigureSpec(
-                    name="diagram-neuron",
-                    caption=(
-                        "One neuron: a weighted sum of its inputs plus a bias, passed "
-                        "through an activation function."
-                    ),
-                    alt=(
-                        "Three inputs x1 to x3 with weights w1 to w3 feed a summation "
-                        "node that also takes a bias b; its output z goes through the "
-                        "activation f to give a = f(z)."
-                    ),
-                ),
-            ),
-        ),
-        _training_experiment(
-            "linear",
-            "Linear network: one hidden layer, linear activation",
-            (50,), "linear", "sigmoid_bce", "linear network",
-        ),
-        _training_experiment(
-            "relu",
-            "ReLU network: four hidden layers",
-            (200, 150, 100, 50), "relu", "sigmoid_bce", "ReLU network",
-        ),
-        _training_experiment(
-            "original-linear",
-            "Linear network as the original article configures it (squared hinge)",
-            (50,), "linear", "sigmoid_squared_hinge",
-            "linear network in the original configuration",
-        ),
-        _training_experiment(
-            "original-relu",
-            "ReLU network as the original article configures it (squared hinge)",
-            (200, 150, 100, 50), "relu", "sigmoid_squared_hinge",
-            "ReLU network in the original configuration",
-        ),
-    )
+    experiment.name: experiment for experiment in ARTICLE_EXPERIMENTS
 }
 
 #: Seed shared by every experiment of the site.

@@ -1,0 +1,47 @@
+"""Declarations of experiments and of the figures they write.
+
+Kept apart from :mod:`nonlinear.experiments` so that modules declaring more
+experiments can import these classes without importing the registry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True)
+class FigureSpec:
+    """A figure that an experiment writes as ``figures/<name>.<ext>``."""
+
+    name: str
+    caption: str
+    alt: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Experiment:
+    """A named unit of work whose outputs are cached together."""
+
+    name: str
+    description: str
+    runner: str
+    config: Any
+    figures: tuple[FigureSpec, ...] = ()
+    uses_tensorflow: bool = False
+
+    @property
+    def runner_module(self) -> str:
+        """Dotted name of the module that holds the runner function."""
+        return self.runner.partition(":")[0]
+
+    def config_json(self) -> str:
+        """Return the configuration in canonical JSON, for the cache key."""
+        if hasattr(self.config, "to_json"):
+            return self.config.to_json()
+        if dataclasses.is_dataclass(self.config):
+            value = dataclasses.asdict(self.config)
+        else:
+            value = self.config
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
