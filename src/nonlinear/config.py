@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 #: Hidden-layer activations that the models accept (names of ``keras.activations``).
-ACTIVATIONS = ("linear", "relu")
+ACTIVATIONS = ("linear", "relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "silu")
 
 #: Output heads. Each pairs an output activation with a loss and a label encoding.
 #:

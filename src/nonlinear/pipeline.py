@@ -165,7 +165,7 @@ def build(
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"jobs must be a positive integer, got {jobs!r}.")
     selected = experiments.select(names)
-    _check_writable(paths.build)
+    check_writable(paths.build)
     every_task = plan(experiments.select(None), paths)
     wanted = {experiment.name for experiment in selected}
     run_all = names is None
@@ -188,7 +188,16 @@ def build(
     return BuildResult(tasks, release)
 
 
-def _check_writable(folder: Path) -> None:
+def check_writable(folder: Path, option: str = "--build-dir") -> None:
+    """Create ``folder`` if needed and check that files can be written in it.
+
+    Args:
+        folder: The folder to check.
+        option: Command-line option that sets the folder, named in the error.
+
+    Raises:
+        ConfigError: If the folder cannot be created or written.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / f".write-test-{os.getpid()}"
@@ -196,8 +205,8 @@ def _check_writable(folder: Path) -> None:
         probe.unlink()
     except OSError as error:
         raise ConfigError(
-            f"Build folder {folder} is not writable ({error.strerror}); "
-            "choose another folder with --build-dir or fix its permissions."
+            f"Folder {folder} is not writable ({error.strerror}); "
+            f"choose another folder with {option} or fix its permissions."
         ) from error
 
 
