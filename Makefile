@@ -10,8 +10,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Dates in the sitemap and in figure files come from the last commit, so that two
+# builds of the same commit are byte-identical.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: site test serve experiments lock clean
+.PHONY: site test serve experiments reproducible lock clean
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
@@ -21,6 +24,10 @@ experiments: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Build two clean clones of HEAD and list every file that differs.
+reproducible: $(STAMP)
+	$(BIN)/python -m nonlinear check-reproducible
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000

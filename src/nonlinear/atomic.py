@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 
@@ -52,3 +53,47 @@ def replace_symlink(link: Path, target: Path) -> None:
         temporary.unlink()
     os.symlink(target, temporary)
     os.replace(temporary, link)
+
+
+def fault_point(name: str) -> None:
+    """Kill this process with SIGKILL when ``NONLINEAR_FAULT`` equals ``name``.
+
+    The fault-injection tests use this to stop a build at an exact step; with the
+    variable unset it does nothing.
+    """
+    if os.environ.get("NONLINEAR_FAULT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_abandoned(root: Path) -> list[Path]:
+    """Delete staging folders, trash and temporary files left by killed processes.
+
+    Names carry the writer's process id (``.staging-<pid>-...``, ``.trash-...-<pid>``,
+    ``.<name>.tmp-<pid>``); entries whose process is still running are kept.
+
+    Returns:
+        The removed paths.
+    """
+    removed = []
+    patterns = (".staging-*", "*/.staging-*", ".trash-*", "*/.trash-*", ".*.tmp-*", "*/.*.tmp-*")
+    for pattern in patterns:
+        for path in Path(root).glob(pattern):
+            digits = [part for part in path.name.replace(".", "-").split("-") if part.isdigit()]
+            if digits and _pid_alive(int(digits[0])):
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

@@ -162,6 +162,15 @@ def make_parser() -> argparse.ArgumentParser:
                      help=f"seed of the data, the initial weights and the sample order "
                           f"(default: {DEFAULT_SEED})")
 
+    reproducible = commands.add_parser(
+        "check-reproducible",
+        help="build two clean clones of HEAD and list every file that differs",
+    )
+    reproducible.add_argument("--repository", type=Path, default=Path("."),
+                              help="git repository to clone (default: the current folder)")
+    reproducible.add_argument("--keep", type=Path, default=None,
+                              help="build in this folder and keep it (default: a temporary folder)")
+
     commands.add_parser("list", help="list the experiments and whether they are cached")
     commands.add_parser("clean", help="delete the cache and the published outputs")
     return parser
@@ -181,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
             return _list(paths)
         if args.command == "run":
             return _run(args)
+        if args.command == "check-reproducible":
+            from nonlinear import reproducibility
+
+            return reproducibility.main(args.repository.resolve(), args.keep)
         if args.command == "clean":
             shutil.rmtree(paths.build, ignore_errors=True)
             print(f"removed {paths.build}")

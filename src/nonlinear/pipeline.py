@@ -21,7 +21,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from nonlinear import cache, experiments, notebooks
-from nonlinear.atomic import atomic_write_bytes, replace_directory, replace_symlink
+from nonlinear.atomic import (
+    atomic_write_bytes,
+    fault_point,
+    remove_abandoned,
+    replace_directory,
+    replace_symlink,
+)
 from nonlinear.config import ConfigError
 from nonlinear.workers import WorkerPool
 
@@ -166,6 +172,8 @@ def build(
         raise ConfigError(f"jobs must be a positive integer, got {jobs!r}.")
     selected = experiments.select(names)
     check_writable(paths.build)
+    for path in remove_abandoned(paths.cache) + remove_abandoned(paths.releases):
+        logger.info("Removed %s, left by an interrupted build", path)
     every_task = plan(experiments.select(None), paths)
     wanted = {experiment.name for experiment in selected}
     run_all = names is None
@@ -338,8 +346,11 @@ def publish(tasks: list[Task], paths: Paths) -> Path:
             shutil.copyfile(source, target)
         atomic_write_bytes(staging / "metrics.json", metrics)
         (staging / ".complete").write_bytes(b"")
+        fault_point("release-staged")
         replace_directory(staging, release)
+    fault_point("release-moved")
     replace_symlink(paths.outputs, Path("releases") / release.name)
+    fault_point("release-linked")
     for old in paths.releases.iterdir():
         if old != release and not old.name.startswith(".staging"):
             shutil.rmtree(old, ignore_errors=True)

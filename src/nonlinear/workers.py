@@ -19,6 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from nonlinear import cache
+from nonlinear.atomic import fault_point, replace_directory
 
 _events = None
 
@@ -107,9 +108,9 @@ def _execute(name: str, key: str, entry: str, notebook: str | None) -> tuple[dic
         runner = getattr(importlib.import_module(module_name), function_name)
         metrics = runner(experiment, staging, _progress(name) if _events else None)
     seconds = time.perf_counter() - started
+    fault_point("task-written")
     manifest = cache.write_manifest(staging, key, {"name": name, "metrics": metrics})
-    from nonlinear.atomic import replace_directory
-
+    fault_point("manifest-written")
     replace_directory(staging, entry_path)
     return manifest, seconds
 
