@@ -192,6 +192,7 @@ def build(
         return BuildResult(tasks, None)
     _check_notebooks(every_task)
     release = publish(every_task, paths)
+    prune_cache(every_task, paths)
     emit({"type": "published", "release": str(release)})
     return BuildResult(tasks, release)
 
@@ -264,6 +265,27 @@ def _check_notebooks(tasks: list[Task]) -> None:
                         f"experiment reached {expected!r}; the notebook must train "
                         "exactly as the pipeline does."
                     )
+
+
+#: Cache entries kept per task besides the current one, newest first, so that
+#: switching an experiment back and forth between two versions stays fast.
+OLD_ENTRIES_KEPT = 2
+
+
+def prune_cache(tasks: list[Task], paths: Paths) -> None:
+    """Delete all but the newest old entries of each task, and folders of removed tasks."""
+    current = {task.entry.parent: task.entry for task in tasks}
+    for folder in paths.cache.iterdir():
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        if folder not in current:
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        old = [entry for entry in folder.iterdir()
+               if entry != current[folder] and not entry.name.startswith(".")]
+        old.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
+        for entry in old[OLD_ENTRIES_KEPT:]:
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def provenance(tasks: list[Task]) -> dict:
