@@ -171,6 +171,15 @@ def make_parser() -> argparse.ArgumentParser:
     reproducible.add_argument("--keep", type=Path, default=None,
                               help="build in this folder and keep it (default: a temporary folder)")
 
+    benchmark = commands.add_parser(
+        "benchmark",
+        help="time cold, no-op and incremental builds and training; write JSON",
+    )
+    benchmark.add_argument("--repository", type=Path, default=Path("."),
+                           help="git repository whose HEAD is measured (default: .)")
+    benchmark.add_argument("--output", type=Path, default=Path("docs/benchmark.json"),
+                           help="where to write the results (default: docs/benchmark.json)")
+
     commands.add_parser("list", help="list the experiments and whether they are cached")
     commands.add_parser("clean", help="delete the cache and the published outputs")
     return parser
@@ -190,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
             return _list(paths)
         if args.command == "run":
             return _run(args)
+        if args.command == "benchmark":
+            from nonlinear import benchmark
+
+            return benchmark.main(args.repository.resolve(), args.output.resolve())
         if args.command == "check-reproducible":
             from nonlinear import reproducibility
 
