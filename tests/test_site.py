@@ -57,11 +57,11 @@ def _pages(site: Path) -> list[Path]:
 
 @pytest.mark.parametrize("name", sorted(experiments.figure_specs()))
 def test_figure_published_in_every_format(site, article, name):
-    for extension in ("png", "svg", "pdf"):
+    for extension in ("png", "svg", "pdf", "webp"):
         path = site / "figures" / f"{name}.{extension}"
         assert path.is_file(), f"missing {path}"
         assert path.stat().st_size > 1000
-    assert f'src="figures/{name}.png"' in article
+    assert f'src="figures/{name}.webp"' in article
 
 
 def test_figures_have_alt_text_and_caption(article):

@@ -17,11 +17,16 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-#: File formats written for every figure.
-FORMATS = ("png", "svg", "pdf")
+#: File formats written for every figure. PNG is for slides and print, WebP is the
+#: lighter copy that the site's pages show.
+FORMATS = ("png", "svg", "pdf", "webp")
 
 #: Resolution of PNG files: twice the 100 dpi of a screen figure, for slides.
 PNG_DPI = 200
+
+#: Resolution of each format. WebP at 1.5 times screen resolution is sharp on
+#: most screens at a fraction of the PNG's bytes.
+DPI = {"png": PNG_DPI, "webp": 150, "svg": 100, "pdf": 100}
 
 #: Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 PALETTE = {
@@ -42,7 +47,10 @@ _METADATA = {
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None},
+    "webp": None,
 }
+
+_PIL_OPTIONS = {"webp": {"quality": 85, "method": 6}}
 
 _STYLE = {
     "svg.hashsalt": "nonlinear-activations",
@@ -99,8 +107,9 @@ def save_figure(
                 figure.savefig(
                     path,
                     format=extension,
-                    dpi=PNG_DPI,
+                    dpi=DPI[extension],
                     metadata=_METADATA[extension],
+                    pil_kwargs=_PIL_OPTIONS.get(extension),
                     bbox_inches="tight",
                 )
             paths.append(path)

@@ -137,7 +137,7 @@ def _figure_markdown(name: str, page) -> str:
     alt = spec.alt.format(**values).replace("[", "(").replace("]", ")")
     number = _state["numbers"][name]
     folder = posixpath.dirname(page.file.src_uri)
-    image = posixpath.relpath(f"figures/{name}.png", folder or ".")
+    image = posixpath.relpath(f"figures/{name}.webp", folder or ".")
     downloads = " · ".join(
         f"[{extension.upper()}]({posixpath.relpath(f'figures/{name}.{extension}', folder or '.')})"
         for extension in ("png", "svg", "pdf")
