@@ -52,7 +52,9 @@ def close_figures():
 
 def test_save_figure_writes_every_format(tmp_path):
     paths = save_figure(_line_figure(), tmp_path / "new" / "folder", "line")
-    assert [path.name for path in paths] == ["line.png", "line.svg", "line.pdf"]
+    assert [path.name for path in paths] == [
+        "line.png", "line.svg", "line.pdf", "line.webp"
+    ]
     for path in paths:
         assert path.stat().st_size > 0, path
 
@@ -116,7 +118,7 @@ def test_save_figure_keeps_global_settings(tmp_path):
 
 
 def test_formats_constant():
-    assert FORMATS == ("png", "svg", "pdf")
+    assert FORMATS == ("png", "svg", "pdf", "webp")
 
 
 @pytest.mark.slow

@@ -103,14 +103,18 @@ def save_figure(
                     f"choose from {', '.join(FORMATS)}."
                 )
             path = directory / f"{name}.{extension}"
+            # Only the Pillow-backed formats accept pil_kwargs; SVG and PDF raise on it.
+            options = {}
+            if extension in _PIL_OPTIONS:
+                options["pil_kwargs"] = _PIL_OPTIONS[extension]
             with plt.rc_context(_STYLE):
                 figure.savefig(
                     path,
                     format=extension,
                     dpi=DPI[extension],
                     metadata=_METADATA[extension],
-                    pil_kwargs=_PIL_OPTIONS.get(extension),
                     bbox_inches="tight",
+                    **options,
                 )
             paths.append(path)
     finally:
