@@ -13,7 +13,8 @@ from nonlinear.datasets import load_moons
 from nonlinear.experiments import EXPERIMENTS, figure_specs
 from nonlinear.figures import FORMATS
 from nonlinear.runners.dataset import run_dataset
-from nonlinear.runners.illustrations import run_activations, run_diagrams
+from nonlinear.runners.activations import run_activations
+from nonlinear.runners.diagrams import run_diagrams
 
 
 @pytest.fixture(autouse=True)
@@ -24,18 +25,25 @@ def close_figures():
 
 def _expected_files(experiment) -> list[str]:
     return sorted(
-        f"{spec.name}.{extension}" for spec in experiment.figures for extension in FORMATS
+        f"{spec.name}.{extension}"
+        for spec in experiment.figures
+        for extension in FORMATS
     )
 
 
 @pytest.mark.parametrize(
     ("name", "runner"),
-    [("dataset", run_dataset), ("activations", run_activations), ("diagrams", run_diagrams)],
+    [
+        ("dataset", run_dataset),
+        ("activations", run_activations),
+        ("diagrams", run_diagrams),
+    ],
 )
 def test_runner_writes_declared_figures(tmp_path, name, runner, runner_metrics):
     experiment = EXPERIMENTS[name]
     metrics = runner(experiment, tmp_path)
-    assert sorted(path.name for path in tmp_path.iterdir()) == _expected_files(experiment)
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == _expected_files(experiment)
     assert metrics == runner_metrics[name]
 
 
@@ -89,7 +97,7 @@ def test_run_training_reported_accuracy_differs(tiny_training_run):
 
 
 @pytest.mark.slow
-def test_run_training_reported_accuracy_counts_positives(tiny_training_run):
+def test_reported_accuracy_counts_positives(tiny_training_run):
     # Keras compares -1/+1 targets with 0/1 predictions, so only the positive
     # samples that are predicted positive count as correct.
     split = load_moons(tiny_training_run.experiment.config.data)
@@ -103,7 +111,9 @@ def test_run_training_reported_accuracy_counts_positives(tiny_training_run):
 @pytest.mark.slow
 def test_run_training_split_sizes(tiny_training_run):
     metrics = tiny_training_run.metrics
-    assert (metrics["n_train"], metrics["n_validation"], metrics["n_test"]) == (120, 30, 50)
+    assert metrics["n_train"] == 120
+    assert metrics["n_validation"] == 30
+    assert metrics["n_test"] == 50
 
 
 @pytest.mark.slow
@@ -115,7 +125,9 @@ def test_run_training_metrics_format_captions(tiny_training_run):
 
 
 @pytest.mark.slow
-def test_run_training_bce_accuracies_agree(tmp_path, keras_module, make_tiny_experiment):
+def test_run_training_bce_accuracies_agree(
+    tmp_path, keras_module, make_tiny_experiment
+):
     from nonlinear.runners.training import run_training
 
     metrics = run_training(make_tiny_experiment(head="sigmoid_bce", epochs=3), tmp_path)

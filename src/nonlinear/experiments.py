@@ -93,7 +93,7 @@ ARTICLE_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
         name="activations",
         description="Plots of the linear and the ReLU activation functions",
-        runner="nonlinear.runners.illustrations:run_activations",
+        runner="nonlinear.runners.activations:run_activations",
         config={"activations": ["linear", "relu"], "range": [-4.0, 4.0]},
         figures=(
             FigureSpec(
@@ -114,7 +114,7 @@ ARTICLE_EXPERIMENTS: tuple[Experiment, ...] = (
     Experiment(
         name="diagrams",
         description="Diagrams of a network and of a single neuron",
-        runner="nonlinear.runners.illustrations:run_diagrams",
+        runner="nonlinear.runners.diagrams:run_diagrams",
         config={"network": [2, 5, 1], "neuron_inputs": 3},
         figures=(
             FigureSpec(
