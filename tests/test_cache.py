@@ -337,12 +337,6 @@ def test_installed_index_invalid_json_rescanned(index_file):
     assert "numpy" in cache.installed_index()["versions"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="bug: a stored index that is valid JSON but not an object (a list) "
-    "raises AttributeError from .get() instead of being rescanned",
-)
 def test_installed_index_list_rescanned(index_file):
     index_file.parent.mkdir()
     index_file.write_text("[]", encoding="utf-8")

@@ -180,7 +180,11 @@ def installed_index() -> dict:
     if INDEX_FILE is not None:
         try:
             stored = json.loads(INDEX_FILE.read_text(encoding="utf-8"))
-            if stored.get("fingerprint") == fingerprint and stored.get("format") == CACHE_FORMAT:
+            if (
+                isinstance(stored, dict)
+                and stored.get("fingerprint") == fingerprint
+                and stored.get("format") == CACHE_FORMAT
+            ):
                 return stored
         except (OSError, ValueError):
             pass
