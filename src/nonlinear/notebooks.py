@@ -1,4 +1,4 @@
-"""Executing the site's example notebooks and reading the results they print.
+"""Executing the site's example notebooks, reading their results, exporting them as scripts.
 
 Notebooks are executed by the pipeline, not by mkdocs-jupyter, so that a failing
 cell stops the build with the notebook's name and the cause, and so that their
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 #: Tag of the code cell whose last output line is a JSON object of results.
@@ -16,6 +17,15 @@ METRICS_TAG = "metrics"
 
 #: Seconds a single cell may run before the notebook counts as failed.
 CELL_TIMEOUT = 600
+
+#: jupytext format of the script published next to each notebook: ``# %%`` code
+#: cells and ``# %% [markdown]`` comment cells, without the notebook's metadata
+#: header, so that the script depends on the cells alone.
+SCRIPT_FORMAT = {
+    "extension": ".py",
+    "format_name": "percent",
+    "notebook_metadata_filter": "-all",
+}
 
 
 class NotebookError(RuntimeError):
@@ -83,6 +93,49 @@ def execute_notebook(source: Path, destination: Path) -> dict:
     destination.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, destination)
     return read_metrics(notebook, source)
+
+
+def export_script(notebook_path: Path, destination: Path) -> Path:
+    """Write a notebook as a Python script of ``# %%`` cells, without outputs.
+
+    Editors such as VS Code, Spyder and PyCharm run each ``# %%`` cell on its own,
+    and ``python script.py`` runs them all.
+
+    Returns:
+        ``destination``.
+    """
+    import jupytext
+    import nbformat
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_text(jupytext.writes(notebook, fmt=SCRIPT_FORMAT), encoding="utf-8")
+    return destination
+
+
+def colab_url(repository: str, path: str, branch: str = "main") -> str:
+    """Return the URL that opens a notebook of a GitHub repository in Google Colab.
+
+    Args:
+        repository: The repository's URL, ``https://github.com/<owner>/<name>``.
+        path: The notebook's path in the repository, such as
+            ``docs/examples/moons.ipynb``.
+        branch: The branch to open.
+
+    Raises:
+        ValueError: If ``repository`` is not a github.com repository URL.
+    """
+    match = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?", repository)
+    if match is None:
+        raise ValueError(
+            "repository must be a URL like https://github.com/<owner>/<name> for an "
+            f"Open in Colab link, got {repository!r}; fix extra.repository in mkdocs.yml."
+        )
+    owner, name = match.groups()
+    return (
+        f"https://colab.research.google.com/github/{owner}/{name}/blob/{branch}/"
+        + path.lstrip("/")
+    )
 
 
 def _drop_stderr(notebook) -> None:

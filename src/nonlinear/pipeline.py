@@ -129,8 +129,9 @@ def plan(
             relative = notebook.relative_to(paths.docs).as_posix()
             text = notebook.read_text(encoding="utf-8")
             imports = cache.third_party_imports(notebooks.code_sources(notebook))
-            versions = cache.distribution_versions(imports | {"ipykernel"})
-            key = cache.compute_key(json.dumps({"notebook": relative}), {relative: text}, versions)
+            versions = cache.distribution_versions(imports | {"ipykernel", "jupytext"})
+            settings = json.dumps({"notebook": relative, "script": notebooks.SCRIPT_FORMAT})
+            key = cache.compute_key(settings, {relative: text}, versions)
             folder = "notebook-" + relative.removesuffix(".ipynb").replace("/", "-")
             entry = paths.cache / folder / key[:32]
             tasks.append(Task(f"notebook:{relative}", key, entry, versions, notebook=notebook))
@@ -310,7 +311,8 @@ def release_files(tasks: list[Task]) -> dict[str, Path]:
 
     Figures at the top of an entry are published under ``figures/``, files in an
     entry's ``data/`` folder under ``data/`` with the same relative path, and an
-    executed notebook at its place in the docs folder.
+    executed notebook at its place in the docs folder, with its ``# %%`` script
+    beside it.
 
     Raises:
         BuildError: If two tasks publish the same path.
@@ -321,6 +323,8 @@ def release_files(tasks: list[Task]) -> dict[str, Path]:
             source = task.entry / name
             if task.notebook is not None and name.endswith(".ipynb"):
                 published = task.name.removeprefix("notebook:")
+            elif task.notebook is not None and name.endswith(".py"):
+                published = task.name.removeprefix("notebook:").removesuffix(".ipynb") + ".py"
             elif name.startswith("data/"):
                 published = name
             elif "/" not in name and name.rsplit(".", 1)[-1] in FIGURE_EXTENSIONS:

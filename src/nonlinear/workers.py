@@ -97,9 +97,11 @@ def _execute(name: str, key: str, entry: str, notebook: str | None) -> tuple[dic
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     if notebook is not None:
-        from nonlinear.notebooks import execute_notebook
+        from nonlinear.notebooks import execute_notebook, export_script
 
-        metrics = execute_notebook(Path(notebook), staging / Path(notebook).name)
+        executed = staging / Path(notebook).name
+        metrics = execute_notebook(Path(notebook), executed)
+        export_script(executed, executed.with_suffix(".py"))
     else:
         from nonlinear.experiments import EXPERIMENTS
 
