@@ -13,11 +13,17 @@ from typing import Any
 
 @dataclasses.dataclass(frozen=True)
 class FigureSpec:
-    """A figure that an experiment writes as ``figures/<name>.<ext>``."""
+    """A figure that an experiment writes as ``figures/<name>.<ext>``.
+
+    A published name is a promise to whoever links to or cites the figure. To
+    rename a figure, list its old names in ``aliases``: the site then publishes
+    a copy of every file under each old name too.
+    """
 
     name: str
     caption: str
     alt: str
+    aliases: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
