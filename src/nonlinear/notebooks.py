@@ -1,4 +1,4 @@
-"""Executing the site's example notebooks, reading their results, exporting them as scripts.
+"""Running the example notebooks, reading their results, exporting them as scripts.
 
 Notebooks are executed by the pipeline, not by mkdocs-jupyter, so that a failing
 cell stops the build with the notebook's name and the cause, and so that their
