@@ -162,7 +162,7 @@ def _fake_metrics(experiment: experiments.Experiment) -> dict:
 def _write_fake_entries(paths: pipeline.Paths) -> list[pipeline.Task]:
     """Write an intact cache entry for every experiment without running any.
 
-    Each entry holds a small PNG stand-in per declared figure and fake metrics, under
+    Each entry contains a small PNG stand-in per declared figure and fake metrics, under
     the key that :func:`nonlinear.pipeline.plan` computes, so a build finds every
     experiment cached.
     """
@@ -182,7 +182,9 @@ def write_fake_entries():
     return _write_fake_entries
 
 
-def _write_notebook(path: Path, sources: list[str], metrics_cell: int | None = None) -> Path:
+def _write_notebook(
+    path: Path, sources: list[str], metrics_cell: int | None = None
+) -> Path:
     """Write a notebook of code cells; the cell at ``metrics_cell`` gets the tag."""
     notebook = nbformat.v4.new_notebook()
     for index, source in enumerate(sources):

@@ -27,20 +27,30 @@ def _case(keywords: dict, message: str):
     [
         _case({"n_samples": 0}, r"n_samples must be a positive integer, got 0\."),
         _case({"n_samples": -5}, r"n_samples must be a positive integer, got -5\."),
-        _case({"n_samples": 100.0}, r"n_samples must be a positive integer, got 100\.0\."),
+        _case(
+            {"n_samples": 100.0},
+            r"n_samples must be a positive integer, got 100\.0\.",
+        ),
         _case({"n_samples": True}, r"n_samples must be a positive integer, got True\."),
         _case({"n_test": 0}, r"n_test must be a positive integer, got 0\."),
         _case({"n_test": False}, r"n_test must be a positive integer, got False\."),
         _case(
             {"n_samples": 100, "n_test": 100},
-            r"n_test must be smaller than n_samples .* got n_test=100 with n_samples=100",
+            r"n_test must be smaller than n_samples .* "
+            r"got n_test=100 with n_samples=100",
         ),
         _case(
             {"n_samples": 100, "n_test": 150},
             r"got n_test=150 with n_samples=100",
         ),
-        _case({"validation_split": 1.0}, r"validation_split must be in \[0, 1\), got 1\.0\."),
-        _case({"validation_split": -0.1}, r"validation_split must be in \[0, 1\), got -0\.1\."),
+        _case(
+            {"validation_split": 1.0},
+            r"validation_split must be in \[0, 1\), got 1\.0\.",
+        ),
+        _case(
+            {"validation_split": -0.1},
+            r"validation_split must be in \[0, 1\), got -0\.1\.",
+        ),
         _case({"validation_split": float("nan")}, r"validation_split .* got nan\."),
         _case({"noise": -0.1}, r"noise must be non-negative, got -0\.1\."),
         _case({"noise": float("nan")}, r"noise must be non-negative, got nan\."),
@@ -57,15 +67,25 @@ def test_data_config_invalid(keywords, message):
 @pytest.mark.parametrize(
     ("keywords", "message"),
     [
-        _case({"hidden_layers": ()}, r"hidden_layers must list at least one layer width\."),
-        _case({"hidden_layers": (8, 0)}, r"hidden layer width must be a positive integer, got 0\."),
+        _case(
+            {"hidden_layers": ()},
+            r"hidden_layers must list at least one layer width\.",
+        ),
+        _case(
+            {"hidden_layers": (8, 0)},
+            r"hidden layer width must be a positive integer, got 0\.",
+        ),
         _case({"hidden_layers": (True,)}, r"hidden layer width .* got True\."),
         _case({"hidden_layers": (8.0,)}, r"hidden layer width .* got 8\.0\."),
-        _case({"activation": "tanh"}, r"Unknown activation 'tanh'; choose one of linear, relu\."),
+        _case(
+            {"activation": "softmax"},
+            r"Unknown activation 'softmax'; choose one of linear, relu",
+        ),
         _case({"activation": "ReLU"}, r"Unknown activation 'ReLU'"),
         _case(
             {"head": "softmax"},
-            r"Unknown head 'softmax'; choose one of sigmoid_bce, sigmoid_squared_hinge\.",
+            r"Unknown head 'softmax'; "
+            r"choose one of sigmoid_bce, sigmoid_squared_hinge\.",
         ),
     ],
 )
@@ -82,10 +102,19 @@ def test_model_config_invalid(keywords, message):
         _case({"epochs": True}, r"epochs must be a positive integer, got True\."),
         _case({"epochs": 2.0}, r"epochs must be a positive integer, got 2\.0\."),
         _case({"batch_size": 0}, r"batch_size must be a positive integer, got 0\."),
-        _case({"batch_size": True}, r"batch_size must be a positive integer, got True\."),
+        _case(
+            {"batch_size": True},
+            r"batch_size must be a positive integer, got True\.",
+        ),
         _case({"learning_rate": 0.0}, r"learning_rate must be positive, got 0\.0\."),
-        _case({"learning_rate": -0.001}, r"learning_rate must be positive, got -0\.001\."),
-        _case({"learning_rate": float("nan")}, r"learning_rate must be positive, got nan\."),
+        _case(
+            {"learning_rate": -0.001},
+            r"learning_rate must be positive, got -0\.001\.",
+        ),
+        _case(
+            {"learning_rate": float("nan")},
+            r"learning_rate must be positive, got nan\.",
+        ),
         _case({"seed": -1}, r"seed must be a non-negative integer, got -1\."),
         _case({"seed": False}, r"seed must be a non-negative integer, got False\."),
     ],
@@ -115,16 +144,17 @@ def test_config_non_numeric_value(factory, keywords, message):
         factory(**keywords)
 
 
-def test_experiment_config_batch_larger_than_training_set():
+def test_batch_size_above_training_set():
     data = DataConfig(n_samples=100, n_test=20, validation_split=0.25)
     with pytest.raises(
         ConfigError,
-        match=r"batch_size=61 is larger than the 60 training samples; use a smaller batch\.",
+        match=r"batch_size=61 is larger than the 60 training samples; "
+        r"use a smaller batch\.",
     ):
         ExperimentConfig(data=data, train=TrainConfig(batch_size=61))
 
 
-def test_experiment_config_batch_equal_to_training_set():
+def test_batch_size_equal_training_set():
     data = DataConfig(n_samples=100, n_test=20, validation_split=0.25)
     config = ExperimentConfig(data=data, train=TrainConfig(batch_size=60))
     assert config.train.batch_size == config.data.n_train
@@ -143,8 +173,12 @@ def test_config_error_is_value_error():
         (100, 20, 0.0, 0, 80),
     ],
 )
-def test_data_config_split_sizes(n_samples, n_test, validation_split, n_validation, n_train):
-    config = DataConfig(n_samples=n_samples, n_test=n_test, validation_split=validation_split)
+def test_data_config_split_sizes(
+    n_samples, n_test, validation_split, n_validation, n_train
+):
+    config = DataConfig(
+        n_samples=n_samples, n_test=n_test, validation_split=validation_split
+    )
     assert config.n_validation == n_validation
     assert config.n_train == n_train
 
@@ -169,7 +203,11 @@ def test_to_json_round_trips_values():
     )
     value = json.loads(config.to_json())
     assert value["data"] == {
-        "n_samples": 300, "n_test": 60, "validation_split": 0.2, "noise": 0.1, "seed": 7,
+        "n_samples": 300,
+        "n_test": 60,
+        "validation_split": 0.2,
+        "noise": 0.1,
+        "seed": 7,
     }
     assert value["model"]["hidden_layers"] == [16, 8]
     assert value["train"]["seed"] == 9

@@ -51,10 +51,12 @@ def test_load_moons_validation_from_end(small_config):
     np.testing.assert_array_equal(split.X_train, X[20:80].astype(np.float32))
 
 
-def test_load_moons_fit_arrays_in_keras_order(small_config):
+def test_load_moons_fit_arrays(small_config):
     split = load_moons(small_config)
-    np.testing.assert_array_equal(split.X_fit, np.concatenate([split.X_train, split.X_val]))
-    np.testing.assert_array_equal(split.y_fit, np.concatenate([split.y_train, split.y_val]))
+    X_expected = np.concatenate([split.X_train, split.X_val])
+    y_expected = np.concatenate([split.y_train, split.y_val])
+    np.testing.assert_array_equal(split.X_fit, X_expected)
+    np.testing.assert_array_equal(split.y_fit, y_expected)
 
 
 def test_load_moons_same_seed_same_data(small_config):
@@ -87,7 +89,7 @@ def test_encode_labels_bce_keeps_zero_one():
     assert targets.dtype == np.float32
 
 
-def test_encode_labels_hinge_maps_zero_to_minus_one():
+def test_encode_labels_hinge_signed():
     targets = encode_labels(np.array([0, 1, 1, 0]), "sigmoid_squared_hinge")
     np.testing.assert_array_equal(targets, np.array([[-1.0], [1.0], [1.0], [-1.0]]))
     assert targets.dtype == np.float32

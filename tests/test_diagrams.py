@@ -37,7 +37,8 @@ def test_plot_network_diagram_counts(layer_sizes, neurons, connections):
 
 def test_plot_network_diagram_layer_names():
     figure = plot_network_diagram((2, 3, 3, 1))
-    assert _texts(figure) == ["input layer", "hidden layer", "hidden layer", "output layer"]
+    expected = ["input layer", "hidden layer", "hidden layer", "output layer"]
+    assert _texts(figure) == expected
 
 
 def test_plot_network_diagram_layers_centred():
@@ -81,7 +82,8 @@ def test_plot_neuron_diagram_labels():
 
 @pytest.mark.parametrize("n_inputs", [0, -2])
 def test_plot_neuron_diagram_invalid(n_inputs):
-    with pytest.raises(ValueError, match=rf"n_inputs must be at least 1, got {n_inputs}\."):
+    message = rf"n_inputs must be at least 1, got {n_inputs}\."
+    with pytest.raises(ValueError, match=message):
         plot_neuron_diagram(n_inputs)
 
 

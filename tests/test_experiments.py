@@ -33,8 +33,8 @@ def test_registry_keys_are_names():
         assert experiment.name == name
 
 
-def test_registry_names():
-    assert list(EXPERIMENTS) == [
+def test_registry_article_experiments_first():
+    assert list(EXPERIMENTS)[:7] == [
         "dataset", "activations", "diagrams",
         "linear", "relu", "original-linear", "original-relu",
     ]
@@ -132,7 +132,8 @@ def test_training_experiments_seeded():
 def test_import_loads_no_heavy_package():
     code = (
         "import sys, nonlinear.experiments\n"
-        "print(sorted({'tensorflow', 'keras', 'matplotlib', 'sklearn'} & set(sys.modules)))"
+        "heavy = {'tensorflow', 'keras', 'matplotlib', 'sklearn'}\n"
+        "print(sorted(heavy & set(sys.modules)))"
     )
     output = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -185,7 +186,8 @@ def test_config_json_dict_canonical():
 def test_config_json_plain_dataclass():
     config = DataConfig(n_samples=10, n_test=2)
     experiment = Experiment("x", "d", "m:f", config=config)
-    expected = json.dumps(dataclasses.asdict(config), sort_keys=True, separators=(",", ":"))
+    value = dataclasses.asdict(config)
+    expected = json.dumps(value, sort_keys=True, separators=(",", ":"))
     assert experiment.config_json() == expected
 
 

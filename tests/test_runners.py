@@ -125,23 +125,16 @@ def test_run_training_metrics_format_captions(tiny_training_run):
 
 
 @pytest.mark.slow
-def test_run_training_bce_accuracies_agree(
+def test_run_training_bce_with_progress(
     tmp_path, keras_module, make_tiny_experiment
 ):
     from nonlinear.runners.training import run_training
 
-    metrics = run_training(make_tiny_experiment(head="sigmoid_bce", epochs=3), tmp_path)
-    assert metrics["reported_test_accuracy"] == pytest.approx(metrics["test_accuracy"])
-
-
-@pytest.mark.slow
-def test_run_training_progress(tmp_path, keras_module, make_tiny_experiment):
-    from nonlinear.runners.training import run_training
-
     calls = []
-    run_training(
-        make_tiny_experiment(epochs=2),
+    metrics = run_training(
+        make_tiny_experiment(head="sigmoid_bce", epochs=3),
         tmp_path,
         lambda done, total: calls.append((done, total)),
     )
-    assert calls == [(1, 2), (2, 2)]
+    assert metrics["reported_test_accuracy"] == pytest.approx(metrics["test_accuracy"])
+    assert calls == [(1, 3), (2, 3), (3, 3)]

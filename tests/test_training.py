@@ -49,7 +49,8 @@ def test_epoch_orders_numpy_generator():
     [((0, 1), [0, 0, 1, 1]), ((-1, 1), [-1, -1, 1, 1])],
 )
 def test_threshold_predictions_half_is_negative(classes, expected):
-    labels = training.threshold_predictions(np.array([[0.1], [0.5], [0.51], [0.9]]), classes)
+    probabilities = np.array([[0.1], [0.5], [0.51], [0.9]])
+    labels = training.threshold_predictions(probabilities, classes)
     assert labels.tolist() == expected
     assert labels.dtype == np.int64
     assert labels.shape == (4,)
@@ -75,6 +76,14 @@ def _model(keras_module, head: str, train: TrainConfig, seed: int = 0):
     return compile_model(build_model(config), head, train)
 
 
+def _assert_same_weights(model, reference) -> None:
+    weights = model.get_weights()
+    expected = reference.get_weights()
+    assert len(weights) == len(expected)
+    for actual, wanted in zip(weights, expected):
+        np.testing.assert_array_equal(actual, wanted)
+
+
 def _fit(keras_module, head: str, train: TrainConfig, data: DataConfig = DATA):
     split = load_moons(data)
     model = _model(keras_module, head, train)
@@ -92,7 +101,7 @@ def _fit(keras_module, head: str, train: TrainConfig, data: DataConfig = DATA):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("head", ["sigmoid_bce", "sigmoid_squared_hinge"])
-def test_fit_matches_keras_fit_on_concatenated_orders(keras_module, head):
+def test_fit_matches_keras_concatenated(keras_module, head):
     # 64 training samples in batches of 8, so that no batch spans two epochs.
     train = TrainConfig(epochs=3, batch_size=8, seed=3)
     model, history = _fit(keras_module, head, train)
@@ -105,14 +114,14 @@ def test_fit_matches_keras_fit_on_concatenated_orders(keras_module, head):
         split.X_train[order], y_train[order], batch_size=8, epochs=1, shuffle=False,
         verbose=0,
     )
-    for weights, expected in zip(model.get_weights(), reference.get_weights(), strict=True):
-        np.testing.assert_array_equal(weights, expected)
+    _assert_same_weights(model, reference)
     # Keras averages the loss over all batches of its single long epoch.
-    assert np.mean(history.loss) == pytest.approx(keras_history.history["loss"][0], rel=1e-5)
+    keras_loss = keras_history.history["loss"][0]
+    assert np.mean(history.loss) == pytest.approx(keras_loss, rel=1e-5)
 
 
 @pytest.mark.slow
-def test_fit_matches_keras_fit_per_epoch(keras_module):
+def test_fit_matches_keras_per_epoch(keras_module):
     # 64 training samples in batches of 10: the last batch of each epoch has 4.
     head = "sigmoid_squared_hinge"
     train = TrainConfig(epochs=3, batch_size=10, seed=3)
@@ -131,8 +140,7 @@ def test_fit_matches_keras_fit_per_epoch(keras_module):
         for key in keras_history:
             keras_history[key].extend(epoch.history[key])
 
-    for weights, expected in zip(model.get_weights(), reference.get_weights(), strict=True):
-        np.testing.assert_array_equal(weights, expected)
+    _assert_same_weights(model, reference)
     assert history.loss == pytest.approx(keras_history["loss"], rel=1e-6)
     assert history.reported_accuracy == pytest.approx(keras_history["accuracy"])
     assert history.val_loss == pytest.approx(keras_history["val_loss"], rel=1e-5)
@@ -149,8 +157,10 @@ def test_fit_same_seed_same_history(keras_module):
 
 @pytest.mark.slow
 def test_fit_other_seed_other_history(keras_module):
-    _, first = _fit(keras_module, "sigmoid_bce", TrainConfig(epochs=2, batch_size=8, seed=3))
-    _, second = _fit(keras_module, "sigmoid_bce", TrainConfig(epochs=2, batch_size=8, seed=4))
+    first_train = TrainConfig(epochs=2, batch_size=8, seed=3)
+    second_train = TrainConfig(epochs=2, batch_size=8, seed=4)
+    _, first = _fit(keras_module, "sigmoid_bce", first_train)
+    _, second = _fit(keras_module, "sigmoid_bce", second_train)
     assert first.loss != second.loss
 
 
@@ -164,7 +174,8 @@ def test_fit_history_lengths(keras_module):
 @pytest.mark.slow
 def test_fit_without_validation(keras_module):
     data = DataConfig(n_samples=100, n_test=20, validation_split=0.0)
-    _, history = _fit(keras_module, "sigmoid_bce", TrainConfig(epochs=2, batch_size=8), data)
+    train = TrainConfig(epochs=2, batch_size=8)
+    _, history = _fit(keras_module, "sigmoid_bce", train, data)
     assert len(history.loss) == 2
     assert history.val_loss == []
     assert history.val_accuracy == []
@@ -189,7 +200,7 @@ def test_fit_progress_callback(keras_module):
 
 
 @pytest.mark.slow
-def test_fit_accuracy_differs_from_keras_for_signed_labels(keras_module):
+def test_fit_accuracy_signed_labels(keras_module):
     # With -1/+1 targets Keras' accuracy never counts a negative sample as correct.
     train = TrainConfig(epochs=3, batch_size=8, learning_rate=0.05)
     _, history = _fit(keras_module, "sigmoid_squared_hinge", train)
@@ -197,7 +208,7 @@ def test_fit_accuracy_differs_from_keras_for_signed_labels(keras_module):
 
 
 @pytest.mark.slow
-def test_fit_accuracy_matches_keras_for_bce(keras_module):
+def test_fit_accuracy_bce_matches_keras(keras_module):
     _, history = _fit(keras_module, "sigmoid_bce", TrainConfig(epochs=3, batch_size=8))
     assert history.accuracy == pytest.approx(history.reported_accuracy)
 
