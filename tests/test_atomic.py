@@ -97,12 +97,6 @@ def test_replace_directory_dangling_symlink(tmp_path):
     assert (tmp_path / "target" / "sub" / "file.txt").read_text() == "new"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a symbolic link at the target is renamed aside, but shutil.rmtree "
-    "refuses links and the error is ignored, so a .trash-* link is left behind",
-)
 def test_replace_directory_symlink_no_leftovers(tmp_path):
     (tmp_path / "real").mkdir()
     os.symlink("real", tmp_path / "target")
@@ -161,13 +155,6 @@ def test_replace_symlink_stale_temporary(tmp_path):
     assert _names(tmp_path) == ["outputs", "r1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: a regular file where the link belongs is renamed aside, but "
-    "shutil.rmtree cannot delete a file and the error is ignored, so a .trash-* "
-    "file is left behind",
-)
 def test_replace_symlink_regular_file(tmp_path):
     (tmp_path / "outputs").write_text("not a link")
     (tmp_path / "r1").mkdir()

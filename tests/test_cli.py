@@ -122,13 +122,6 @@ def test_build_all_cached_publishes(capsys, build_paths, folders, write_fake_ent
     assert summary in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: Progress binds sys.stderr as a default argument when cli is "
-    "imported, so progress lines ignore a later redirect of sys.stderr while the "
-    "summary follows it",
-)
 def test_build_progress_follows_redirected_stderr(
     capsys, build_paths, folders, write_fake_entries
 ):

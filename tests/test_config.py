@@ -124,12 +124,6 @@ def test_train_config_invalid(keywords, message):
         TrainConfig(**keywords)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: a non-numeric learning_rate, validation_split or noise raises "
-    "TypeError from a comparison, which names neither the parameter nor the value",
-)
 @pytest.mark.parametrize(
     ("factory", "keywords", "message"),
     [

@@ -154,12 +154,6 @@ def test_decision_regions_class_colors(signed_moons, signed_classifier):
     np.testing.assert_allclose(colors, expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: mlxtend indexes regions by the labels present in y, so samples of "
-    "one class only make it fail with TypeError wherever the model predicts the other",
-)
 def test_decision_regions_samples_of_one_class(signed_moons):
     X, y = signed_moons
     negative = y == -1
@@ -260,12 +254,6 @@ def test_adapter_invalid(keywords, message):
         LabelAdapter(CountingModel(), **keywords)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="bug: batch_size is not validated; 0 fails later in range() and a "
-    "negative value makes predict return no labels at all",
-)
 @pytest.mark.parametrize("batch_size", [0, -1])
 def test_adapter_invalid_batch_size(batch_size):
     with pytest.raises(ValueError, match=rf"batch_size .* got {batch_size}"):

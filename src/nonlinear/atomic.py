@@ -12,6 +12,14 @@ import signal
 from pathlib import Path
 
 
+def _remove(path: Path) -> None:
+    """Delete a folder tree, a file or a link, ignoring one that is already gone."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file."""
     path = Path(path)
@@ -34,7 +42,7 @@ def replace_directory(staging: Path, target: Path) -> None:
     if target.exists() or target.is_symlink():
         trash = target.with_name(f".trash-{target.name}-{os.getpid()}")
         os.replace(target, trash)
-        shutil.rmtree(trash, ignore_errors=True)
+        _remove(trash)
     os.replace(staging, target)
 
 
@@ -47,7 +55,7 @@ def replace_symlink(link: Path, target: Path) -> None:
     if link.exists() and not link.is_symlink():
         trash = link.with_name(f".trash-{link.name}-{os.getpid()}")
         os.replace(link, trash)
-        shutil.rmtree(trash, ignore_errors=True)
+        _remove(trash)
     temporary = link.with_name(f".{link.name}.tmp-{os.getpid()}")
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
@@ -91,9 +99,6 @@ def remove_abandoned(root: Path) -> list[Path]:
             digits = [part for part in path.name.replace(".", "-").split("-") if part.isdigit()]
             if digits and _pid_alive(int(digits[0])):
                 continue
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+            _remove(path)
             removed.append(path)
     return removed

@@ -36,10 +36,10 @@ class Progress:
     each start and finish is a line of its own.
     """
 
-    def __init__(self, stream=sys.stderr, quiet: bool = False) -> None:
-        self.stream = stream
+    def __init__(self, stream=None, quiet: bool = False) -> None:
+        self.stream = stream if stream is not None else sys.stderr
         self.quiet = quiet
-        self.interactive = stream.isatty()
+        self.interactive = self.stream.isatty()
         self.started: dict[str, float] = {}
         self.state: dict[str, str] = {}
         self.total = 0

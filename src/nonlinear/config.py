@@ -52,6 +52,8 @@ class DataConfig:
                 f"n_test must be smaller than n_samples so that training data "
                 f"remains, got n_test={self.n_test} with n_samples={self.n_samples}."
             )
+        _check_number("validation_split", self.validation_split)
+        _check_number("noise", self.noise)
         if not 0.0 <= self.validation_split < 1.0:
             raise ConfigError(
                 f"validation_split must be in [0, 1), got {self.validation_split!r}."
@@ -113,6 +115,7 @@ class TrainConfig:
     def __post_init__(self) -> None:
         _check_positive_int("epochs", self.epochs)
         _check_positive_int("batch_size", self.batch_size)
+        _check_number("learning_rate", self.learning_rate)
         if not self.learning_rate > 0:
             raise ConfigError(
                 f"learning_rate must be positive, got {self.learning_rate!r}."
@@ -147,6 +150,11 @@ class ExperimentConfig:
 def _check_positive_int(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ConfigError(f"{name} must be a positive integer, got {value!r}.")
+
+
+def _check_number(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"{name} must be a number, got {value!r}.")
 
 
 def _check_seed(value: object) -> None:

@@ -49,6 +49,8 @@ class LabelAdapter:
             raise ValueError(
                 f"outputs must be 'probabilities' or 'labels', got {outputs!r}."
             )
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
         if outputs == "probabilities" and len(classes) != 2:
             raise ValueError(
                 f"Thresholding probabilities needs exactly two classes, got {classes!r}."
@@ -125,9 +127,17 @@ def plot_decision_regions(
     """
     apply_style()
     figure, ax = plt.subplots(figsize=FIGSIZE)
+    indices = classifier.encode(y)
+    # mlxtend takes its regions and colours from the labels present in y. A class
+    # missing from the samples gets a stand-in sample on top of an existing one,
+    # and the stand-in's marker is removed after drawing.
+    n_classes = len(classifier.classes)
+    missing = sorted(set(range(n_classes)) - set(indices.tolist()))
+    X_plot = np.concatenate([X, np.repeat(X[:1], len(missing), axis=0)])
+    y_plot = np.concatenate([indices, np.asarray(missing, dtype=np.int64)])
     _mlxtend_decision_regions(
-        X,
-        classifier.encode(y),
+        X_plot,
+        y_plot,
         clf=classifier,
         ax=ax,
         legend=0,
@@ -136,6 +146,9 @@ def plot_decision_regions(
         scatter_kwargs={"s": 22, "edgecolor": "black", "linewidths": 0.4, "alpha": 0.9},
         contourf_kwargs={"alpha": 0.35, "antialiased": False},
     )
+    scatters = ax.collections[-n_classes:]
+    for index in missing:
+        scatters[index].remove()
     signed = min(classifier.classes) < 0
     handles = [
         Line2D(
