@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # builds of the same commit are byte-identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: site test serve experiments reproducible lock clean
+.PHONY: site test serve experiments reproducible benchmark lock clean
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
@@ -28,6 +28,10 @@ test: $(STAMP)
 # Build two clean clones of HEAD and list every file that differs.
 reproducible: $(STAMP)
 	$(BIN)/python -m nonlinear check-reproducible
+
+# Time cold, no-op and incremental builds and training; writes docs/benchmark.json.
+benchmark: $(STAMP)
+	$(BIN)/python -m nonlinear benchmark
 
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
