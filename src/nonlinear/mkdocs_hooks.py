@@ -84,7 +84,13 @@ def on_pre_build(config) -> None:
         article = citation.load_article(_root(config) / "CITATION.cff", config.site_url)
     except (figure_index.FigureIndexError, citation.CitationError) as error:
         raise PluginError(str(error)) from error
-    _state.update(release=release, metrics=metrics, records=records, article=article)
+    benchmark_path = Path(config.docs_dir) / "benchmark.json"
+    benchmark = (
+        json.loads(benchmark_path.read_text(encoding="utf-8"))
+        if benchmark_path.is_file() else None
+    )
+    _state.update(release=release, metrics=metrics, records=records, article=article,
+                  benchmark=benchmark)
 
 
 def _figure_records(docs: Path, metrics: dict, release: Path) -> dict:
@@ -240,6 +246,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             licence=figure_index.LICENCE,
             download_formats=figure_index.DOWNLOAD_FORMATS,
             repository=config.extra.get("repository", ""),
+            benchmark=_state["benchmark"],
         )
     except jinja2.TemplateError as error:
         line = getattr(error, "lineno", None)
