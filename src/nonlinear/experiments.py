@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from nonlinear.atlas.registry import ATLAS_EXPERIMENTS
 from nonlinear.config import (
     DEFAULT_SEED,
     ConfigError,
@@ -165,7 +166,7 @@ ARTICLE_EXPERIMENTS: tuple[Experiment, ...] = (
 
 #: Every experiment of the site by name, in the order they are listed and run.
 EXPERIMENTS: dict[str, Experiment] = {
-    experiment.name: experiment for experiment in ARTICLE_EXPERIMENTS
+    experiment.name: experiment for experiment in ARTICLE_EXPERIMENTS + ATLAS_EXPERIMENTS
 }
 
 #: Seed shared by every experiment of the site.
