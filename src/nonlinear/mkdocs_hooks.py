@@ -271,12 +271,23 @@ def on_page_context(context: dict, page, config, nav) -> dict:
     return context
 
 
+_SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
+_NOTEBOOK_CODE = '<div class="highlight-ipynb hl-python">'
+
+
 def on_post_page(output: str, page, config) -> str:
-    """Convert LaTeX to MathML; strip notebook scripts that load from other hosts."""
+    """Convert LaTeX to MathML and strip notebook scripts that load from other hosts.
+
+    Also gives the search dialog an accessible name and makes notebook code cells,
+    which scroll sideways, focusable.
+    """
     try:
         output = render_math(output)
     except ValueError as error:
         raise PluginError(f"{page.file.src_uri}: {error}") from error
     if page.file.src_uri.endswith(".ipynb"):
         output = remove_external_scripts(output)
-    return output
+        # Keyboard users can scroll a wide code cell only if it can take focus.
+        output = output.replace(_NOTEBOOK_CODE, _NOTEBOOK_CODE[:-1] + ' tabindex="0">')
+    # mkdocs-material 9.8 gives its search dialog no accessible name.
+    return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG + ' aria-label="Search"', 1)
