@@ -180,7 +180,7 @@ def test_regions_table(runs):
     rows = {(row["width"], row["depth"]): row for row in metrics["table"]}
     assert sorted(rows) == [(4, 1), (4, 2), (8, 1), (8, 2)]
     # Before training the biases are zero, so one layer of w units cuts the plane
-    # into at most 2w sectors around the origin; a coarse grid may miss thin ones.
+    # into at most 2w sectors around the origin. A coarse grid may miss thin ones.
     for width in (4, 8):
         assert width < rows[(width, 1)]["initial_regions_mean"] <= 2 * width
     assert metrics["map_regions"] >= 1

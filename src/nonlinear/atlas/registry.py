@@ -30,6 +30,19 @@ def _join(values) -> str:
 
 _SWEEP_FIGURES = (
     FigureSpec(
+        name="atlas-sweep-accuracy",
+        caption=(
+            "Mean test accuracy over {n_seeds} seeds of each activation on each data "
+            f"set, one panel each for {_join(_SWEEP.depths)} hidden layers of "
+            "{width} units."
+        ),
+        alt=(
+            f"{len(_SWEEP.depths)} heatmaps side by side, activations as rows and "
+            "data sets as columns, each cell labelled with its mean test accuracy; "
+            "the colour runs from dark blue at 50% to yellow at 100%."
+        ),
+    ),
+    FigureSpec(
         name="atlas-sweep-decision-regions",
         caption=(
             "Decision regions of each activation (rows) on each data set (columns), "
@@ -44,19 +57,6 @@ _SWEEP_FIGURES = (
             "samples. In the linear row every boundary is a single straight line; "
             "in the other rows boundaries bend around the moons, circles, XOR "
             "quadrants and spirals wherever training succeeded."
-        ),
-    ),
-    FigureSpec(
-        name="atlas-sweep-accuracy",
-        caption=(
-            "Mean test accuracy over {n_seeds} seeds of each activation on each data "
-            f"set, one panel each for {_join(_SWEEP.depths)} hidden layers of "
-            "{width} units."
-        ),
-        alt=(
-            f"{len(_SWEEP.depths)} heatmaps side by side, activations as rows and "
-            "data sets as columns, each cell labelled with its mean test accuracy; "
-            "the colour runs from dark blue at 50% to yellow at 100%."
         ),
     ),
 )

@@ -79,11 +79,13 @@ def run_evolution(experiment: Any, output_dir: Path, progress: Any = None) -> di
         "epochs": config.fit.epochs,
         "panel_epochs": list(config.panel_epochs),
         "panel_accuracies": [accuracies[epoch] for epoch in config.panel_epochs],
+        "test_accuracy_by_epoch": [round(value, 4) for value in accuracies],
         "test_accuracy": accuracies[-1],
         "train_loss": float(result.loss[0, -1]),
         "solved_accuracy": SOLVED_ACCURACY,
         "first_solved_epoch": solved[0] if solved else None,
         "animation": ANIMATION_NAME,
         "animation_frames": len(frames),
+        "frame_step": config.frame_step,
         "animation_bytes": path.stat().st_size,
     }
