@@ -74,7 +74,7 @@ def plot_region_counts(
         title: Figure title.
     """
     apply_style()
-    figure, ax = plt.subplots(figsize=(6.4, 4.8))
+    figure, ax = plt.subplots(figsize=(8.4, 4.8))
     handles = []
     for color, (width, values) in zip(LINE_COLORS, counts.items()):
         ax.errorbar(
@@ -93,7 +93,9 @@ def plot_region_counts(
     ax.set_yscale("log")
     ax.set_xticks(list(depths))
     ax.set(title=title, xlabel="hidden layers", ylabel="linear regions in the data's box")
-    ax.legend(handles=handles, frameon=True, loc="upper left")
+    # Outside the axes, because the lines fill the whole plot.
+    ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    figure.tight_layout()
     return figure
 
 

@@ -44,13 +44,23 @@ def draw_classes(ax: plt.Axes, classes: np.ndarray, bounds: Bounds) -> None:
     )
 
 
-def draw_samples(ax: plt.Axes, X: np.ndarray, y: np.ndarray, size: float = 14) -> None:
-    """Scatter samples as in the article: class 0 blue squares, class 1 orange triangles."""
+def draw_samples(
+    ax: plt.Axes, X: np.ndarray, y: np.ndarray, size: float = 14, edge: float = 0.3
+) -> None:
+    """Scatter samples as in the article: class 0 blue squares, class 1 orange triangles.
+
+    Args:
+        ax: Axes to draw on.
+        X: Samples, shape (n, 2).
+        y: Their labels, 0 and 1.
+        size: Marker area in points squared.
+        edge: Width of the black marker edges in points.
+    """
     for label, marker in ((0, "s"), (1, "^")):
         mask = np.asarray(y) == label
         ax.scatter(
             X[mask, 0], X[mask, 1], c=CLASS_COLORS[label], marker=marker, s=size,
-            edgecolors="black", linewidths=0.3,
+            edgecolors="black", linewidths=edge,
         )
 
 
@@ -95,7 +105,8 @@ def plot_decision_grid(
         for column in range(n_columns):
             ax = axes[row, column]
             draw_classes(ax, classes[row, column], bounds[column])
-            draw_samples(ax, *samples[column], size=3)
+            # Small markers with thin edges, so that their colour still shows.
+            draw_samples(ax, *samples[column], size=6, edge=0.15)
             ax.text(
                 0.03, 0.04, f"{accuracies[row, column]:.0%}", transform=ax.transAxes,
                 fontsize=11, bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0},

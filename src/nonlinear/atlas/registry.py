@@ -94,10 +94,10 @@ _REGIONS_FIGURES = (
             "the grid over the data's box; the black line is the decision boundary."
         ),
         alt=(
-            "A mosaic of {map_regions} pastel polygons with straight edges covering "
-            "the plane, test samples on top, and a thick black decision boundary "
-            "made of straight segments that bends where it crosses from one polygon "
-            "into the next."
+            "A mosaic of {map_regions} coloured patches with straight edges, many "
+            "of them thin slivers meeting near the centre, covering the plane under "
+            "the test samples. A thick black decision boundary made of straight "
+            "segments bends where it crosses from one patch into the next."
         ),
     ),
     FigureSpec(
@@ -128,9 +128,10 @@ _EVOLUTION_FIGURES = (
         ),
         alt=(
             f"{len(_EVOLUTION.panel_epochs)} panels of the same two-spirals test "
-            "samples over the network's class regions: before training the "
-            "boundary is a gentle curve, and epoch by epoch it winds further into "
-            "the spiral arms."
+            "samples over the network's class regions: before training the regions "
+            "are straight-edged wedges around the centre, then the boundary is "
+            "nearly straight, and epoch by epoch it winds further along the spiral "
+            "arms."
         ),
     ),
 )
