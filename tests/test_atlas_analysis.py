@@ -37,7 +37,12 @@ def test_collapse_matches_layer_by_layer(widths):
     kernel, bias = collapse_linear_network(weights)
     assert kernel.shape == (2, 1)
     assert bias.shape == (1,)
-    np.testing.assert_allclose(affine_logits(kernel, bias, X), _linear_forward(weights, X), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(
+        affine_logits(kernel, bias, X),
+        _linear_forward(weights, X),
+        rtol=1e-10,
+        atol=1e-10,
+    )
 
 
 def test_collapse_accepts_float32_keras_layout():
@@ -72,9 +77,12 @@ def test_sigmoid_values_without_overflow():
 
 def test_patterns_shape_and_meaning():
     weights = [
-        np.array([[1.0, 0.0], [0.0, 1.0]]), np.zeros(2),
-        np.array([[1.0], [1.0]]), np.array([-1.0]),
-        np.array([[1.0]]), np.zeros(1),
+        np.array([[1.0, 0.0], [0.0, 1.0]]),
+        np.zeros(2),
+        np.array([[1.0], [1.0]]),
+        np.array([-1.0]),
+        np.array([[1.0]]),
+        np.zeros(1),
     ]
     X = np.array([[1.0, 1.0], [-1.0, 2.0], [0.2, 0.3], [-1.0, -1.0]])
     patterns = relu_activation_patterns(weights, X)
@@ -114,5 +122,7 @@ def test_region_ids_in_order_of_first_sight():
 
 
 def test_patterns_must_be_two_dimensional():
-    with pytest.raises(ValueError, match=r"patterns must be two-dimensional, got shape \(4,\)\."):
+    with pytest.raises(
+        ValueError, match=r"patterns must be two-dimensional, got shape \(4,\)\."
+    ):
         count_linear_regions(np.zeros(4, dtype=bool))

@@ -22,7 +22,14 @@ def _write(path, count=6):
     epochs = list(range(count))
     accuracies = [0.5 + 0.05 * epoch for epoch in epochs]
     return write_decision_animation(
-        path, _frames(count), epochs, accuracies, BOUNDS, X, y, "A network",
+        path,
+        _frames(count),
+        epochs,
+        accuracies,
+        BOUNDS,
+        X,
+        y,
+        "A network",
         frames_per_second=10,
     )
 
@@ -54,8 +61,16 @@ def test_animation_rejects_other_suffix(tmp_path):
 
 
 def test_animation_rejects_unequal_lengths(tmp_path):
-    with pytest.raises(ValueError, match=r"non-empty and of equal length, got 2, 1 and 1\."):
+    with pytest.raises(
+        ValueError, match=r"non-empty and of equal length, got 2, 1 and 1\."
+    ):
         write_decision_animation(
-            tmp_path / "run.gif", _frames(2), [0], [0.5], BOUNDS,
-            np.zeros((1, 2)), np.zeros(1), "A network",
+            tmp_path / "run.gif",
+            _frames(2),
+            [0],
+            [0.5],
+            BOUNDS,
+            np.zeros((1, 2)),
+            np.zeros(1),
+            "A network",
         )

@@ -73,11 +73,13 @@ def test_matches_keras_adam(modules, data, keras_module):
     result = batched.train_models([spec], data, fit)
 
     X, y = data["moons"]
-    model = keras.Sequential([
-        keras.Input(shape=(2,)),
-        keras.layers.Dense(8, activation="tanh"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(2,)),
+            keras.layers.Dense(8, activation="tanh"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.set_weights(networks.initial_weights(spec.hidden_layers, spec.seed))
     optimizer = keras.optimizers.Adam(learning_rate=fit.learning_rate)
     loss_function = keras.losses.BinaryCrossentropy()
@@ -87,7 +89,9 @@ def test_matches_keras_adam(modules, data, keras_module):
     for start in range(0, len(X), fit.batch_size):
         index = order[start : start + fit.batch_size]
         with tf.GradientTape() as tape:
-            loss = loss_function(y[index].reshape(-1, 1).astype(np.float32), model(X[index]))
+            loss = loss_function(
+                y[index].reshape(-1, 1).astype(np.float32), model(X[index])
+            )
         gradients = tape.gradient(loss, model.trainable_variables)
         optimizer.apply(gradients, model.trainable_variables)
     for ours, theirs in zip(result.weights[0], model.get_weights(), strict=True):
@@ -97,7 +101,9 @@ def test_matches_keras_adam(modules, data, keras_module):
 def test_training_lowers_loss(modules, data):
     batched, networks = modules
     spec = networks.ModelSpec((16, 16), "relu", 0, "moons")
-    result = batched.train_models([spec], data, FitConfig(epochs=20, batch_size=32, learning_rate=0.01))
+    result = batched.train_models(
+        [spec], data, FitConfig(epochs=20, batch_size=32, learning_rate=0.01)
+    )
     assert result.loss.shape == (1, 20)
     assert result.loss[0, -1] < 0.5 * result.loss[0, 0]
 
@@ -128,7 +134,9 @@ def test_progress_called_every_epoch(modules, data):
     batched, networks = modules
     calls = []
     spec = networks.ModelSpec((4,), "relu", 0, "xor")
-    batched.train_models([spec], data, FIT, progress=lambda done, total: calls.append((done, total)))
+    batched.train_models(
+        [spec], data, FIT, progress=lambda done, total: calls.append((done, total))
+    )
     assert calls == [(1, 3), (2, 3), (3, 3)]
 
 
@@ -136,7 +144,10 @@ def test_progress_called_every_epoch(modules, data):
     ("case", "message"),
     [
         ("empty", r"specs must list at least one model\."),
-        ("missing", r"No training data for 'circles'; data has 'moons', 'xor', 'spirals'\."),
+        (
+            "missing",
+            r"No training data for 'circles'; data has 'moons', 'xor', 'spirals'\.",
+        ),
         ("shapes", r"Every training set must have the same shape \(n, 2\), got"),
         ("batch", r"batch_size=128 is larger than the 64 training samples"),
         ("epoch", r"record_epochs must be from 0 to 3, got 4\."),

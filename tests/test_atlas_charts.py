@@ -26,10 +26,15 @@ def close_figures():
 
 def _assert_text_readable(figure):
     figure.canvas.draw()
-    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    texts = [
+        t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()
+    ]
     assert texts
     for text in texts:
-        assert text.get_fontsize() >= MIN_FONT_SIZE, (text.get_text(), text.get_fontsize())
+        assert text.get_fontsize() >= MIN_FONT_SIZE, (
+            text.get_text(),
+            text.get_fontsize(),
+        )
 
 
 def test_line_colors_from_palette_without_yellow():
@@ -40,8 +45,10 @@ def test_line_colors_from_palette_without_yellow():
 def test_heatmaps_label_every_cell():
     values = np.array([[0.5, 0.875], [1.0, 0.994]])
     figure = plot_accuracy_heatmaps(
-        {"1 hidden layer": values, "3 hidden layers": values}, ["linear", "ReLU"],
-        ["moons", "XOR"], "Accuracy",
+        {"1 hidden layer": values, "3 hidden layers": values},
+        ["linear", "ReLU"],
+        ["moons", "XOR"],
+        "Accuracy",
     )
     first, second = figure.axes[:2]
     assert [t.get_text() for t in first.texts] == ["50%", "88%", "100%", "99%"]

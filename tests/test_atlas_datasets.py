@@ -86,7 +86,9 @@ def test_noise_moves_samples():
 
 
 def test_make_dataset_unknown_name():
-    with pytest.raises(ConfigError, match=r"Unknown data set 'rings'; choose from moons, "):
+    with pytest.raises(
+        ConfigError, match=r"Unknown data set 'rings'; choose from moons, "
+    ):
         make_dataset("rings", 10)
 
 

@@ -23,7 +23,9 @@ def test_bits_first_is_most_significant():
     bits = np.zeros(16, dtype=bool)
     bits[0] = True
     bits[15] = True
-    assert base64.b64decode(explorer.encode_bits(bits)) == bytes([0b10000000, 0b00000001])
+    assert base64.b64decode(explorer.encode_bits(bits)) == bytes(
+        [0b10000000, 0b00000001]
+    )
 
 
 def test_bits_read_row_major():
@@ -32,7 +34,9 @@ def test_bits_read_row_major():
 
 
 def test_decode_rejects_too_few_bits():
-    with pytest.raises(ValueError, match=r"count must be at most the 8 bits in the text, got 9\."):
+    with pytest.raises(
+        ValueError, match=r"count must be at most the 8 bits in the text, got 9\."
+    ):
         explorer.decode_bits(explorer.encode_bits(np.ones(8, dtype=bool)), 9)
 
 
@@ -59,14 +63,19 @@ def test_index_document():
     assert index["seeds"] == [42, 43]
     assert index["epochs"] == [1, 5]
     assert index["grid_size"] == 64
-    assert index["run_path"] == "runs/{dataset}/{activation}-depth-{depth}-seed-{seed}.json"
+    assert (
+        index["run_path"]
+        == "runs/{dataset}/{activation}-depth-{depth}-seed-{seed}.json"
+    )
     assert index["dataset_path"] == "datasets/{dataset}.json"
     json.dumps(index)
 
 
 def test_dataset_document_rounds():
     X = np.array([[0.123456789, -1.0], [2.0, 3.000049]], dtype=np.float32)
-    document = explorer.dataset_document("xor", (-1.0, 1.23456, 0.0, 2.0), X, np.array([0, 1]))
+    document = explorer.dataset_document(
+        "xor", (-1.0, 1.23456, 0.0, 2.0), X, np.array([0, 1])
+    )
     assert document["name"] == "xor"
     assert document["bounds"] == [-1.0, 1.2346, 0.0, 2.0]
     assert document["X_test"] == [[0.1235, -1.0], [2.0, 3.0]]
@@ -84,7 +93,10 @@ def test_run_document():
     assert document["test_accuracy"] == [0.75, 1.0]
     assert document["train_loss"] == [0.6931, 0.1]
     assert explorer.decode_bits(document["grid"][0], 16).tolist() == grid[0].tolist()
-    assert explorer.decode_bits(document["test_correct"][0], 4).tolist() == correct[0].tolist()
+    assert (
+        explorer.decode_bits(document["test_correct"][0], 4).tolist()
+        == correct[0].tolist()
+    )
 
 
 def test_run_path(tmp_path):

@@ -22,10 +22,16 @@ def networks(keras_module):
 @pytest.mark.parametrize(
     ("keywords", "message"),
     [
-        ({"hidden_layers": ()}, r"hidden_layers must list positive integer widths, got \(\)\."),
+        (
+            {"hidden_layers": ()},
+            r"hidden_layers must list positive integer widths, got \(\)\.",
+        ),
         ({"hidden_layers": (8, 0)}, r"got \(8, 0\)\."),
         ({"hidden_layers": (8, True)}, r"got \(8, True\)\."),
-        ({"activation": "swish"}, r"Unknown activation 'swish'; choose from linear, relu"),
+        (
+            {"activation": "swish"},
+            r"Unknown activation 'swish'; choose from linear, relu",
+        ),
         ({"seed": -1}, r"seed must be a non-negative integer, got -1\."),
         ({"seed": 1.0}, r"seed must be a non-negative integer, got 1\.0\."),
     ],
@@ -60,7 +66,9 @@ def test_initial_weights_layout(networks):
 def test_initial_weights_limits(networks):
     weights = networks.initial_weights((400, 300), seed=0)
     # He-uniform in hidden layers, Glorot-uniform at the output.
-    for kernel, limit in zip(weights[0::2], [np.sqrt(6 / 2), np.sqrt(6 / 400), np.sqrt(6 / 301)]):
+    for kernel, limit in zip(
+        weights[0::2], [np.sqrt(6 / 2), np.sqrt(6 / 400), np.sqrt(6 / 301)]
+    ):
         assert np.abs(kernel).max() <= limit
         assert np.abs(kernel).max() > 0.9 * limit
 
@@ -94,12 +102,18 @@ def test_group_by_widths_sorts_by_activation(networks):
 
 
 def test_activation_runs(networks):
-    specs = [networks.ModelSpec((4,), name, 0, "a") for name in ("relu", "relu", "tanh")]
+    specs = [
+        networks.ModelSpec((4,), name, 0, "a") for name in ("relu", "relu", "tanh")
+    ]
     assert networks.activation_runs(specs) == [("relu", 2), ("tanh", 1)]
 
 
 def _numpy_forward(weights, activation, X):
-    functions = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh, "linear": lambda z: z}
+    functions = {
+        "relu": lambda z: np.maximum(z, 0.0),
+        "tanh": np.tanh,
+        "linear": lambda z: z,
+    }
     h = X.astype(np.float64)
     for index in range(0, len(weights) - 2, 2):
         h = functions[activation](h @ weights[index] + weights[index + 1])
@@ -113,15 +127,21 @@ def test_predict_proba_matches_numpy(networks):
         for activation in ("tanh", "relu", "linear")
         for seed in (0, 1)
     ] + [networks.ModelSpec((3,), "relu", 2, "a")]
-    weights = [networks.initial_weights(spec.hidden_layers, spec.seed) for spec in specs]
+    weights = [
+        networks.initial_weights(spec.hidden_layers, spec.seed) for spec in specs
+    ]
     X = np.random.default_rng(0).normal(size=(37, 2)).astype(np.float32)
     output = networks.predict_proba(specs, weights, X)
     assert output.shape == (len(specs), 37)
     for spec, values, row in zip(specs, weights, output):
-        np.testing.assert_allclose(row, _numpy_forward(values, spec.activation, X), atol=1e-5)
+        np.testing.assert_allclose(
+            row, _numpy_forward(values, spec.activation, X), atol=1e-5
+        )
 
 
 def test_predict_proba_length_mismatch(networks):
     spec = networks.ModelSpec((3,), "relu", 0, "a")
-    with pytest.raises(ValueError, match=r"specs and weights must have the same length, got 1 and 0\."):
+    with pytest.raises(
+        ValueError, match=r"specs and weights must have the same length, got 1 and 0\."
+    ):
         networks.predict_proba([spec], [], np.zeros((2, 2)))

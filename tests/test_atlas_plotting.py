@@ -41,10 +41,15 @@ def _classes(size=10):
 
 def _assert_text_readable(figure):
     figure.canvas.draw()
-    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    texts = [
+        t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()
+    ]
     assert texts
     for text in texts:
-        assert text.get_fontsize() >= MIN_FONT_SIZE, (text.get_text(), text.get_fontsize())
+        assert text.get_fontsize() >= MIN_FONT_SIZE, (
+            text.get_text(),
+            text.get_fontsize(),
+        )
 
 
 def test_region_colors_lighten_class_colors():
@@ -67,8 +72,13 @@ def test_decision_grid_panels(samples):
     classes = np.stack([np.stack([_classes()] * 3)] * 2)
     accuracies = np.array([[0.5, 0.75, 1.0], [0.25, 0.0, 0.875]])
     figure = plot_decision_grid(
-        classes, accuracies, [BOUNDS] * 3, [samples] * 3,
-        ["linear", "ReLU"], ["a", "b", "c"], "Grid",
+        classes,
+        accuracies,
+        [BOUNDS] * 3,
+        [samples] * 3,
+        ["linear", "ReLU"],
+        ["a", "b", "c"],
+        "Grid",
     )
     assert len(figure.axes) == 6
     assert figure.axes[0].get_ylabel() == "linear"
@@ -84,7 +94,10 @@ def test_epoch_panels_titles(samples):
     )
     visible = [ax for ax in figure.axes if ax.get_visible()]
     assert [ax.get_title() for ax in visible] == [
-        "before training: 50.0%", "epoch 1: 60.0%", "epoch 10: 90.0%", "epoch 20: 100.0%"
+        "before training: 50.0%",
+        "epoch 1: 60.0%",
+        "epoch 10: 90.0%",
+        "epoch 20: 100.0%",
     ]
     assert len(figure.axes) == 6
     _assert_text_readable(figure)
@@ -92,8 +105,12 @@ def test_epoch_panels_titles(samples):
 
 def test_collapse_draws_both_lines(samples):
     figure = plot_collapse(
-        _classes(), BOUNDS, *samples, (np.array([1.0, 1.0]), 0.0),
-        (np.array([1.0, 2.0]), 0.5), "Collapse",
+        _classes(),
+        BOUNDS,
+        *samples,
+        (np.array([1.0, 1.0]), 0.0),
+        (np.array([1.0, 2.0]), 0.5),
+        "Collapse",
     )
     ax = figure.axes[0]
     network, logistic = ax.get_lines()

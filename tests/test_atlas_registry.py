@@ -10,7 +10,11 @@ import pytest
 from nonlinear.atlas.registry import ATLAS_EXPERIMENTS
 from nonlinear.experiments import ARTICLE_EXPERIMENTS, EXPERIMENTS
 
-FIGURES = [(experiment, spec) for experiment in ATLAS_EXPERIMENTS for spec in experiment.figures]
+FIGURES = [
+    (experiment, spec)
+    for experiment in ATLAS_EXPERIMENTS
+    for spec in experiment.figures
+]
 
 
 def test_atlas_experiments_follow_article():
@@ -21,11 +25,17 @@ def test_atlas_experiments_follow_article():
 
 def test_atlas_names():
     assert [experiment.name for experiment in ATLAS_EXPERIMENTS] == [
-        "atlas-sweep", "atlas-collapse", "atlas-regions", "atlas-training", "atlas-noise",
+        "atlas-sweep",
+        "atlas-collapse",
+        "atlas-regions",
+        "atlas-training",
+        "atlas-noise",
     ]
 
 
-@pytest.mark.parametrize("spec", [spec for _, spec in FIGURES], ids=lambda spec: spec.name)
+@pytest.mark.parametrize(
+    "spec", [spec for _, spec in FIGURES], ids=lambda spec: spec.name
+)
 def test_figure_names_prefixed(spec):
     assert re.fullmatch(r"atlas(-[a-z]+)+", spec.name)
 
@@ -41,7 +51,9 @@ def test_collapse_retrains_article_linear_network():
     assert collapse.network == EXPERIMENTS["linear"].config
 
 
-@pytest.mark.parametrize(("experiment", "spec"), FIGURES, ids=[s.name for _, s in FIGURES])
+@pytest.mark.parametrize(
+    ("experiment", "spec"), FIGURES, ids=[s.name for _, s in FIGURES]
+)
 def test_texts_are_valid_templates(experiment, spec):
     for text in (spec.caption, spec.alt):
         fields = [field for _, field, _, _ in string.Formatter().parse(text) if field]

@@ -32,29 +32,53 @@ FIT = FitConfig(epochs=3, batch_size=32)
 
 TINY = {
     "atlas-sweep": SweepConfig(
-        datasets=("moons", "xor"), activations=("linear", "relu"), depths=(1, 2),
-        width=8, seeds=(1, 2), table_depth=2, data=SAMPLES, fit=FIT,
-        record_epochs=(1, 3), explorer_grid_size=8, figure_grid_size=20,
+        datasets=("moons", "xor"),
+        activations=("linear", "relu"),
+        depths=(1, 2),
+        width=8,
+        seeds=(1, 2),
+        table_depth=2,
+        data=SAMPLES,
+        fit=FIT,
+        record_epochs=(1, 3),
+        explorer_grid_size=8,
+        figure_grid_size=20,
     ),
     "atlas-collapse": CollapseConfig(
         network=ExperimentConfig(
             data=DataConfig(n_samples=200, n_test=50),
-            model=ModelConfig(hidden_layers=(8,), activation="linear", head="sigmoid_bce"),
+            model=ModelConfig(
+                hidden_layers=(8,), activation="linear", head="sigmoid_bce"
+            ),
             train=TrainConfig(epochs=3, batch_size=25),
         ),
         grid_size=20,
     ),
     "atlas-regions": RegionsConfig(
-        depths=(1, 2), widths=(4, 8), seeds=(1, 2), data=SAMPLES, fit=FIT,
-        grid_size=40, map_depth=2, map_width=8,
+        depths=(1, 2),
+        widths=(4, 8),
+        seeds=(1, 2),
+        data=SAMPLES,
+        fit=FIT,
+        grid_size=40,
+        map_depth=2,
+        map_width=8,
     ),
     "atlas-training": EvolutionConfig(
-        dataset="moons", hidden_layers=(8,), data=SAMPLES, fit=FIT,
-        panel_epochs=(0, 1, 3), frame_step=2, grid_size=20,
+        dataset="moons",
+        hidden_layers=(8,),
+        data=SAMPLES,
+        fit=FIT,
+        panel_epochs=(0, 1, 3),
+        frame_step=2,
+        grid_size=20,
     ),
     "atlas-noise": NoiseConfig(
-        noise_levels=(0.0, 0.3), seeds=(1, 2),
-        models=(("linear", (4,)), ("relu", (8, 8))), data=SAMPLES, fit=FIT,
+        noise_levels=(0.0, 0.3),
+        seeds=(1, 2),
+        models=(("linear", (4,)), ("relu", (8, 8))),
+        data=SAMPLES,
+        fit=FIT,
     ),
 }
 
@@ -110,7 +134,8 @@ def test_sweep_accuracy_table(runs):
     assert 0.0 <= cell["min"] <= cell["mean"] <= cell["max"] <= 1.0
     assert cell["std"] >= 0.0
     assert metrics["solved"]["2"]["moons"] == [
-        name for name in ("linear", "relu")
+        name
+        for name in ("linear", "relu")
         if metrics["accuracy"]["2"][name]["moons"]["mean"] >= metrics["solved_accuracy"]
     ]
 
@@ -127,8 +152,10 @@ def test_explorer_files_complete(runs):
             for depth in index["depths"]:
                 for seed in index["seeds"]:
                     path = folder / index["run_path"].format(
-                        dataset=dataset["name"], activation=activation["name"],
-                        depth=depth, seed=seed,
+                        dataset=dataset["name"],
+                        activation=activation["name"],
+                        depth=depth,
+                        seed=seed,
                     )
                     assert path.is_file(), path
                     count += 1
@@ -143,7 +170,9 @@ def test_explorer_run_agrees_with_metrics(runs):
     folder = output_dir / "data" / "explorer"
     index = json.loads((folder / "index.json").read_text(encoding="utf-8"))
     dataset = json.loads(
-        (folder / index["dataset_path"].format(dataset="xor")).read_text(encoding="utf-8")
+        (folder / index["dataset_path"].format(dataset="xor")).read_text(
+            encoding="utf-8"
+        )
     )
     n_test = len(dataset["y_test"])
     finals = []
@@ -156,7 +185,9 @@ def test_explorer_run_agrees_with_metrics(runs):
         correct = explorer.decode_bits(run["test_correct"][-1], n_test)
         assert run["test_accuracy"][-1] == round(float(np.mean(correct)), 4)
         finals.append(np.mean(correct))
-    assert np.mean(finals) == pytest.approx(metrics["accuracy"]["2"]["relu"]["xor"]["mean"])
+    assert np.mean(finals) == pytest.approx(
+        metrics["accuracy"]["2"]["relu"]["xor"]["mean"]
+    )
 
 
 def test_collapse_equals_network(runs, tmp_path):

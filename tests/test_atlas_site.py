@@ -26,7 +26,9 @@ PAGES = {
 }
 
 FIGURES = [
-    (experiment.name, spec.name) for experiment in ATLAS_EXPERIMENTS for spec in experiment.figures
+    (experiment.name, spec.name)
+    for experiment in ATLAS_EXPERIMENTS
+    for spec in experiment.figures
 ]
 
 
@@ -39,7 +41,9 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def metrics(site) -> dict:
-    return json.loads((site / "metrics.json").read_text(encoding="utf-8"))["experiments"]
+    return json.loads((site / "metrics.json").read_text(encoding="utf-8"))[
+        "experiments"
+    ]
 
 
 def test_overview_page_links_every_page(site):
@@ -49,7 +53,9 @@ def test_overview_page_links_every_page(site):
         assert f'href="{folder}"' in page, folder
 
 
-@pytest.mark.parametrize(("experiment", "name"), FIGURES, ids=[name for _, name in FIGURES])
+@pytest.mark.parametrize(
+    ("experiment", "name"), FIGURES, ids=[name for _, name in FIGURES]
+)
 def test_figure_on_its_page(site, experiment, name):
     for extension in ("png", "svg", "pdf", "webp"):
         assert (site / "figures" / f"{name}.{extension}").is_file(), extension
@@ -84,13 +90,17 @@ def test_explorer_index_and_runs(site, metrics):
     for dataset in index["datasets"]:
         document = folder / index["dataset_path"].format(dataset=dataset["name"])
         assert document.is_file(), document
-    run = json.loads(explorer.run_path(folder, "moons", "relu", 3, index["seeds"][0]).read_text())
+    run = json.loads(
+        explorer.run_path(folder, "moons", "relu", 3, index["seeds"][0]).read_text()
+    )
     assert run["epochs"] == index["epochs"]
     assert len(explorer.decode_bits(run["grid"][-1], index["grid_size"] ** 2)) == 4096
 
 
 def test_sweep_accuracies_sensible(metrics):
-    deep = metrics["atlas-sweep"]["accuracy"][str(metrics["atlas-sweep"]["table_depth"])]
+    deep = metrics["atlas-sweep"]["accuracy"][
+        str(metrics["atlas-sweep"]["table_depth"])
+    ]
     assert 0.84 <= deep["linear"]["moons"]["mean"] <= 0.92
     assert deep["relu"]["moons"]["mean"] >= 0.99
     for dataset in ("circles", "xor"):

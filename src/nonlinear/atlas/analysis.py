@@ -54,7 +54,9 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -z))
 
 
-def relu_activation_patterns(weights: Sequence[np.ndarray], X: np.ndarray) -> np.ndarray:
+def relu_activation_patterns(
+    weights: Sequence[np.ndarray], X: np.ndarray
+) -> np.ndarray:
     """Return which hidden ReLU units are active at each input.
 
     A unit is active where its pre-activation is positive. Inputs with the same
@@ -114,11 +116,15 @@ def _pattern_keys(patterns: np.ndarray) -> np.ndarray:
     """
     patterns = np.asarray(patterns, dtype=bool)
     if patterns.ndim != 2:
-        raise ValueError(f"patterns must be two-dimensional, got shape {patterns.shape}.")
+        raise ValueError(
+            f"patterns must be two-dimensional, got shape {patterns.shape}."
+        )
     packed = np.packbits(patterns, axis=1)
     if packed.shape[1] == 0:
         packed = np.zeros((len(packed), 1), dtype=np.uint8)
-    return np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    return (
+        np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    )
 
 
 def _check_layers(weights: Sequence[np.ndarray]) -> None:

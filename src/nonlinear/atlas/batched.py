@@ -176,7 +176,9 @@ class _Group:
         y = tf.gather(self.y, index, batch_dims=1)
         with tf.GradientTape() as tape:
             logits = forward_logits(self.runs, self.variables, X)
-            cross_entropy = tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits)
+            cross_entropy = tf.nn.sigmoid_cross_entropy_with_logits(
+                labels=y, logits=logits
+            )
             losses = tf.reduce_mean(cross_entropy, axis=[1, 2])
             # Each model's parameters reach only its own loss, so the gradient of
             # the sum is every model's own gradient.
@@ -187,11 +189,16 @@ class _Group:
             # m += (1 - beta_1) (g - m), v += (1 - beta_2) (g^2 - v),
             # w -= lr sqrt(1 - beta_2^t) / (1 - beta_1^t) m / (sqrt(v) + epsilon).
             tf.raw_ops.ResourceApplyAdam(
-                var=variable.handle, m=m.handle, v=v.handle,
+                var=variable.handle,
+                m=m.handle,
+                v=v.handle,
                 beta1_power=tf.pow(ADAM_BETA_1, step),
                 beta2_power=tf.pow(ADAM_BETA_2, step),
-                lr=self.learning_rate, beta1=ADAM_BETA_1, beta2=ADAM_BETA_2,
-                epsilon=ADAM_EPSILON, grad=gradient,
+                lr=self.learning_rate,
+                beta1=ADAM_BETA_1,
+                beta2=ADAM_BETA_2,
+                epsilon=ADAM_EPSILON,
+                grad=gradient,
             )
         return losses
 
@@ -210,7 +217,8 @@ def _make_epoch_function(groups: list[_Group], fit: FitConfig, n_samples: int):
             start = step * batch_size
             size = tf.cast(tf.minimum(batch_size, n_samples - start), tf.float32)
             sums = tuple(
-                total + group.train_step(order[:, start : start + batch_size], iterations)
+                total
+                + group.train_step(order[:, start : start + batch_size], iterations)
                 * size
                 for total, group, order in zip(sums, groups, orders)
             )

@@ -38,15 +38,24 @@ def plot_accuracy_heatmaps(
     n_panels = len(accuracies)
     n_rows, n_columns = next(iter(accuracies.values())).shape
     figure, axes = plt.subplots(
-        1, n_panels, figsize=(0.95 * n_columns * n_panels + 2.8, 0.45 * n_rows + 2.4),
+        1,
+        n_panels,
+        figsize=(0.95 * n_columns * n_panels + 2.8, 0.45 * n_rows + 2.4),
         squeeze=False,
     )
     for ax, (panel, values) in zip(axes[0], accuracies.items()):
         image = ax.imshow(values, cmap="cividis", vmin=0.5, vmax=1.0, aspect="auto")
         for (row, column), value in np.ndenumerate(values):
             color = "black" if value > 0.8 else "white"
-            ax.text(column, row, f"{value:.0%}", ha="center", va="center",
-                    fontsize=11, color=color)
+            ax.text(
+                column,
+                row,
+                f"{value:.0%}",
+                ha="center",
+                va="center",
+                fontsize=11,
+                color=color,
+            )
         ax.set_xticks(range(n_columns), column_labels, rotation=30, ha="right")
         ax.set_yticks(range(n_rows), row_labels if ax is axes[0, 0] else [])
         ax.set_title(panel, fontsize=12)
@@ -78,11 +87,18 @@ def plot_region_counts(
     handles = []
     for color, (width, values) in zip(LINE_COLORS, counts.items()):
         ax.errorbar(
-            depths, values.mean(axis=1), yerr=values.std(axis=1), color=color,
-            marker="o", capsize=3,
+            depths,
+            values.mean(axis=1),
+            yerr=values.std(axis=1),
+            color=color,
+            marker="o",
+            capsize=3,
         )
         ax.plot(
-            depths, initial_counts[width].mean(axis=1), color=color, linestyle=":",
+            depths,
+            initial_counts[width].mean(axis=1),
+            color=color,
+            linestyle=":",
             marker=".",
         )
         handles.append(Line2D([], [], color=color, marker="o", label=f"{width} units"))
@@ -92,9 +108,13 @@ def plot_region_counts(
     ]
     ax.set_yscale("log")
     ax.set_xticks(list(depths))
-    ax.set(title=title, xlabel="hidden layers", ylabel="linear regions in the data's box")
+    ax.set(
+        title=title, xlabel="hidden layers", ylabel="linear regions in the data's box"
+    )
     # Outside the axes, because the lines fill the whole plot.
-    ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    ax.legend(
+        handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0)
+    )
     figure.tight_layout()
     return figure
 
@@ -116,8 +136,9 @@ def plot_accuracy_against_noise(
     for color, marker, (label, values) in zip(LINE_COLORS, "os^D", accuracies.items()):
         mean = values.mean(axis=1)
         std = values.std(axis=1)
-        ax.fill_between(noise_levels, mean - std, mean + std, color=color, alpha=0.2,
-                        linewidth=0)
+        ax.fill_between(
+            noise_levels, mean - std, mean + std, color=color, alpha=0.2, linewidth=0
+        )
         ax.plot(noise_levels, mean, color=color, marker=marker, label=label)
     ax.set(title=title, xlabel="noise (standard deviation)", ylabel="test accuracy")
     ax.set_ylim(0.5, 1.01)

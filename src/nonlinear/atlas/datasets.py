@@ -55,7 +55,9 @@ def make_dataset(
         ConfigError: If the name is unknown.
     """
     if name not in DATASETS:
-        raise ConfigError(f"Unknown data set {name!r}; choose from {', '.join(DATASETS)}.")
+        raise ConfigError(
+            f"Unknown data set {name!r}; choose from {', '.join(DATASETS)}."
+        )
     if name == "moons":
         X, y = make_moons(n_samples=n_samples, noise=noise or None, random_state=seed)
     elif name == "circles":
@@ -87,7 +89,9 @@ def _spirals(n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.n
     return X[order], y[order]
 
 
-def _separable(n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _separable(
+    n_samples: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     normal = np.asarray(SEPARABLE_NORMAL) / np.linalg.norm(SEPARABLE_NORMAL)
     chunks = []
     count = 0
@@ -118,7 +122,9 @@ def load_split(name: str, config: SampleConfig) -> Split:
     )
 
 
-def bounding_box(X: np.ndarray, margin: float = 0.0) -> tuple[float, float, float, float]:
+def bounding_box(
+    X: np.ndarray, margin: float = 0.0
+) -> tuple[float, float, float, float]:
     """Return ``(x1_min, x1_max, x2_min, x2_max)`` of the samples.
 
     Args:

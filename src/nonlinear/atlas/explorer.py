@@ -59,11 +59,14 @@ def decode_bits(text: str, count: int) -> np.ndarray:
     try:
         data = base64.b64decode(text, validate=True)
     except binascii.Error as error:
-        raise ValueError(f"text must be base64, got {text[:20]!r} ({error}).") from error
+        raise ValueError(
+            f"text must be base64, got {text[:20]!r} ({error})."
+        ) from error
     packed = np.frombuffer(data, dtype=np.uint8)
     if count > 8 * len(packed):
         raise ValueError(
-            f"count must be at most the {8 * len(packed)} bits in the text, got {count}."
+            f"count must be at most the {8 * len(packed)} bits in the text, "
+            f"got {count}."
         )
     return np.unpackbits(packed, bitorder="big")[:count].astype(bool)
 
@@ -97,7 +100,9 @@ def index_document(
     """
     return {
         "format": FORMAT,
-        "datasets": [{"name": name, "label": label} for name, label in datasets.items()],
+        "datasets": [
+            {"name": name, "label": label} for name, label in datasets.items()
+        ],
         "activations": [
             {"name": name, "label": label} for name, label in activations.items()
         ],
@@ -155,7 +160,11 @@ def run_document(
     }
 
 
-def run_path(directory: Path, dataset: str, activation: str, depth: int, seed: int) -> Path:
+def run_path(
+    directory: Path, dataset: str, activation: str, depth: int, seed: int
+) -> Path:
     """Return where a run file goes under the explorer folder."""
-    relative = RUN_PATH.format(dataset=dataset, activation=activation, depth=depth, seed=seed)
+    relative = RUN_PATH.format(
+        dataset=dataset, activation=activation, depth=depth, seed=seed
+    )
     return directory / relative

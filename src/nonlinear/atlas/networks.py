@@ -97,7 +97,9 @@ def epoch_orders(n_samples: int, seed: int, epochs: int) -> np.ndarray:
     that :func:`initial_weights` draws from.
     """
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[1])
-    return np.stack([rng.permutation(n_samples) for _ in range(epochs)]).astype(np.int32)
+    return np.stack([rng.permutation(n_samples) for _ in range(epochs)]).astype(
+        np.int32
+    )
 
 
 def predict_proba(

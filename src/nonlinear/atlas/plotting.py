@@ -47,7 +47,7 @@ def draw_classes(ax: plt.Axes, classes: np.ndarray, bounds: Bounds) -> None:
 def draw_samples(
     ax: plt.Axes, X: np.ndarray, y: np.ndarray, size: float = 14, edge: float = 0.3
 ) -> None:
-    """Scatter samples as in the article: class 0 blue squares, class 1 orange triangles.
+    """Scatter samples as the article does: blue squares and orange triangles.
 
     Args:
         ax: Axes to draw on.
@@ -59,8 +59,13 @@ def draw_samples(
     for label, marker in ((0, "s"), (1, "^")):
         mask = np.asarray(y) == label
         ax.scatter(
-            X[mask, 0], X[mask, 1], c=CLASS_COLORS[label], marker=marker, s=size,
-            edgecolors="black", linewidths=edge,
+            X[mask, 0],
+            X[mask, 1],
+            c=CLASS_COLORS[label],
+            marker=marker,
+            s=size,
+            edgecolors="black",
+            linewidths=edge,
         )
 
 
@@ -68,8 +73,14 @@ def class_legend_handles() -> list[Line2D]:
     """Return legend entries for the two classes' markers."""
     return [
         Line2D(
-            [], [], marker=marker, linestyle="", markerfacecolor=color,
-            markeredgecolor="black", markersize=7, label=f"class {label}",
+            [],
+            [],
+            marker=marker,
+            linestyle="",
+            markerfacecolor=color,
+            markeredgecolor="black",
+            markersize=7,
+            label=f"class {label}",
         )
         for label, (color, marker) in enumerate(zip(CLASS_COLORS, "s^"))
     ]
@@ -84,7 +95,7 @@ def plot_decision_grid(
     column_labels: Sequence[str],
     title: str,
 ) -> plt.Figure:
-    """Draw decision regions of many models: one row per model kind, one column per data set.
+    """Draw many models' decision regions: a row per model kind, a column per data set.
 
     Args:
         classes: Predicted classes, shape (rows, columns, size, size).
@@ -98,7 +109,9 @@ def plot_decision_grid(
     apply_style()
     n_rows, n_columns = classes.shape[:2]
     figure, axes = plt.subplots(
-        n_rows, n_columns, figsize=(1.75 * n_columns + 0.6, 1.75 * n_rows + 0.8),
+        n_rows,
+        n_columns,
+        figsize=(1.75 * n_columns + 0.6, 1.75 * n_rows + 0.8),
         squeeze=False,
     )
     for row in range(n_rows):
@@ -108,8 +121,12 @@ def plot_decision_grid(
             # Small markers with thin edges, so that their colour still shows.
             draw_samples(ax, *samples[column], size=6, edge=0.15)
             ax.text(
-                0.03, 0.04, f"{accuracies[row, column]:.0%}", transform=ax.transAxes,
-                fontsize=11, bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0},
+                0.03,
+                0.04,
+                f"{accuracies[row, column]:.0%}",
+                transform=ax.transAxes,
+                fontsize=11,
+                bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0},
             )
             ax.set_xticks([])
             ax.set_yticks([])
@@ -137,7 +154,7 @@ def plot_epoch_panels(
     figure, axes = plt.subplots(
         n_rows, n_columns, figsize=(3.2 * n_columns, 3.2 * n_rows + 0.5), squeeze=False
     )
-    for ax in axes.flat[len(epochs):]:
+    for ax in axes.flat[len(epochs) :]:
         ax.set_visible(False)
     for ax, grid, epoch, accuracy in zip(axes.flat, classes, epochs, accuracies):
         draw_classes(ax, grid, bounds)
@@ -185,9 +202,13 @@ def plot_collapse(
         weights = np.ravel(weights)
         # w1 x1 + w2 x2 + b = 0, solved for x2.
         x2 = -(weights[0] * x1 + float(bias)) / weights[1]
-        (line,) = ax.plot(x1, x2, color=color, linestyle=style, linewidth=width, label=label)
+        (line,) = ax.plot(
+            x1, x2, color=color, linestyle=style, linewidth=width, label=label
+        )
         handles.append(line)
-    ax.set(xlim=bounds[:2], ylim=bounds[2:], title=title, xlabel="$x_1$", ylabel="$x_2$")
+    ax.set(
+        xlim=bounds[:2], ylim=bounds[2:], title=title, xlabel="$x_1$", ylabel="$x_2$"
+    )
     ax.legend(handles=handles, loc="lower left", frameon=True)
     return figure
 
@@ -222,10 +243,14 @@ def plot_linear_regions(
         np.diff(ids, axis=1, prepend=ids[:, :1]) != 0
     )
     image[edges] = 0.35
-    ax.imshow(image, origin="lower", extent=bounds, interpolation="nearest", aspect="auto")
+    ax.imshow(
+        image, origin="lower", extent=bounds, interpolation="nearest", aspect="auto"
+    )
     x1 = np.linspace(bounds[0], bounds[1], classes.shape[1])
     x2 = np.linspace(bounds[2], bounds[3], classes.shape[0])
-    ax.contour(x1, x2, classes.astype(float), levels=[0.5], colors="black", linewidths=2.2)
+    ax.contour(
+        x1, x2, classes.astype(float), levels=[0.5], colors="black", linewidths=2.2
+    )
     draw_samples(ax, X, y, size=8)
     handles = [
         *class_legend_handles(),

@@ -25,7 +25,9 @@ _NOISE = NoiseConfig()
 def _join(values) -> str:
     """Join values as English: "1, 2 and 3"."""
     values = [str(value) for value in values]
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+    return (
+        values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+    )
 
 
 _SWEEP_FIGURES = (
@@ -171,7 +173,9 @@ ATLAS_EXPERIMENTS: tuple[Experiment, ...] = (
         # The article's ``linear`` experiment; a test checks that they agree.
         config=CollapseConfig(
             network=ExperimentConfig(
-                model=ModelConfig(hidden_layers=(50,), activation="linear", head="sigmoid_bce")
+                model=ModelConfig(
+                    hidden_layers=(50,), activation="linear", head="sigmoid_bce"
+                )
             )
         ),
         figures=_COLLAPSE_FIGURES,

@@ -25,7 +25,7 @@ def check_grid_size(name: str, value: object) -> None:
 
 
 def check_positive_ints(name: str, values: Sequence[object]) -> None:
-    """Raise if the sequence is empty or contains a value that is not a positive integer."""
+    """Raise if the sequence is empty or contains anything but positive integers."""
     if not values:
         raise ConfigError(f"{name} must list at least one value.")
     for value in values:
@@ -67,7 +67,9 @@ def check_choices(name: str, values: Sequence[str], choices: Sequence[str]) -> N
         raise ConfigError(f"{name} must not repeat a value, got {list(values)}.")
 
 
-def check_epochs(name: str, epochs: Sequence[object], total: int, first: int = 1) -> None:
+def check_epochs(
+    name: str, epochs: Sequence[object], total: int, first: int = 1
+) -> None:
     """Raise unless the epochs are increasing integers from ``first`` to ``total``."""
     if not epochs:
         raise ConfigError(f"{name} must list at least one epoch.")

@@ -77,14 +77,18 @@ def _compare_with_logistic(network_classes, network_normal, logistic, split) -> 
     logistic_classes = logistic.predict(split.X_test) == 1
     truth = split.y_test == 1
     logistic_normal = logistic.coef_[0]
-    cosine = network_normal @ logistic_normal / (
-        np.linalg.norm(network_normal) * np.linalg.norm(logistic_normal)
+    cosine = (
+        network_normal
+        @ logistic_normal
+        / (np.linalg.norm(network_normal) * np.linalg.norm(logistic_normal))
     )
     return {
         "network_test_accuracy": float(np.mean(network_classes == truth)),
         "logistic_test_accuracy": float(np.mean(logistic_classes == truth)),
         "prediction_agreement": float(np.mean(network_classes == logistic_classes)),
-        "boundary_angle_degrees": round(float(np.degrees(np.arccos(min(1.0, cosine)))), 3),
+        "boundary_angle_degrees": round(
+            float(np.degrees(np.arccos(min(1.0, cosine)))), 3
+        ),
         "logistic_C": float(logistic.C),
     }
 

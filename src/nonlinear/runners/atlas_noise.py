@@ -14,10 +14,10 @@ import numpy as np
 
 from nonlinear import training
 from nonlinear.atlas.batched import train_models
-from nonlinear.atlas.networks import ModelSpec, predict_proba
 from nonlinear.atlas.charts import plot_accuracy_against_noise
 from nonlinear.atlas.config import ACTIVATION_LABELS
 from nonlinear.atlas.datasets import load_split
+from nonlinear.atlas.networks import ModelSpec, predict_proba
 from nonlinear.figures import save_figure
 
 
@@ -41,9 +41,12 @@ def run_noise(experiment: Any, output_dir: Path, progress: Any = None) -> dict:
         for seed in config.seeds
     ]
     result = train_models(specs, data, config.fit, progress=progress)
-    accuracy = np.array([
-        _accuracy(spec, weights, splits) for spec, weights in zip(specs, result.weights)
-    ]).reshape(len(config.models), len(config.noise_levels), len(config.seeds))
+    accuracy = np.array(
+        [
+            _accuracy(spec, weights, splits)
+            for spec, weights in zip(specs, result.weights)
+        ]
+    ).reshape(len(config.models), len(config.noise_levels), len(config.seeds))
 
     labels = [_label(activation, widths) for activation, widths in config.models]
     figure = plot_accuracy_against_noise(

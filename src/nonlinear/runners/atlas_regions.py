@@ -16,12 +16,16 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from nonlinear import training
-from nonlinear.atlas.analysis import count_linear_regions, region_ids, relu_activation_patterns
+from nonlinear.atlas.analysis import (
+    count_linear_regions,
+    region_ids,
+    relu_activation_patterns,
+)
 from nonlinear.atlas.batched import train_models
-from nonlinear.atlas.networks import ModelSpec, predict_proba
 from nonlinear.atlas.charts import plot_region_counts
 from nonlinear.atlas.config import DATASET_LABELS
 from nonlinear.atlas.datasets import bounding_box, grid_points, load_split
+from nonlinear.atlas.networks import ModelSpec, predict_proba
 from nonlinear.atlas.plotting import plot_linear_regions
 from nonlinear.figures import save_figure
 
@@ -40,7 +44,9 @@ def run_regions(experiment: Any, output_dir: Path, progress: Any = None) -> dict
     ]
     shape = (len(config.widths), len(config.depths), len(config.seeds))
     data = {config.dataset: (split.X_train, split.y_train)}
-    result = train_models(specs, data, config.fit, record_epochs=(0,), progress=progress)
+    result = train_models(
+        specs, data, config.fit, record_epochs=(0,), progress=progress
+    )
     bounds = bounding_box(np.concatenate([split.X_train, split.X_test]))
     grid = grid_points(bounds, config.grid_size)
     # OpenBLAS would otherwise start a thread per core for the large products,
@@ -52,11 +58,19 @@ def run_regions(experiment: Any, output_dir: Path, progress: Any = None) -> dict
     accuracy = np.mean(predicted == (split.y_test == 1), axis=1).reshape(shape)
 
     map_position = (
-        config.widths.index(config.map_width), config.depths.index(config.map_depth), 0
+        config.widths.index(config.map_width),
+        config.depths.index(config.map_depth),
+        0,
     )
-    _plot_map(config, specs[np.ravel_multi_index(map_position, shape)],
-              result.weights[np.ravel_multi_index(map_position, shape)],
-              split, bounds, grid, output_dir)
+    _plot_map(
+        config,
+        specs[np.ravel_multi_index(map_position, shape)],
+        result.weights[np.ravel_multi_index(map_position, shape)],
+        split,
+        bounds,
+        grid,
+        output_dir,
+    )
     figure = plot_region_counts(
         config.depths,
         {width: trained[i] for i, width in enumerate(config.widths)},
@@ -83,7 +97,9 @@ def run_regions(experiment: Any, output_dir: Path, progress: Any = None) -> dict
 
 
 def _count_regions(weights: list, grid: np.ndarray) -> np.ndarray:
-    return np.array([count_linear_regions(relu_activation_patterns(w, grid)) for w in weights])
+    return np.array(
+        [count_linear_regions(relu_activation_patterns(w, grid)) for w in weights]
+    )
 
 
 def _table(config, trained, initial, accuracy) -> list[dict]:
@@ -91,15 +107,17 @@ def _table(config, trained, initial, accuracy) -> list[dict]:
     rows = []
     for i, width in enumerate(config.widths):
         for j, depth in enumerate(config.depths):
-            rows.append({
-                "width": width,
-                "depth": depth,
-                "units": width * depth,
-                "regions_mean": float(np.mean(trained[i, j])),
-                "regions_std": float(np.std(trained[i, j])),
-                "initial_regions_mean": float(np.mean(initial[i, j])),
-                "test_accuracy_mean": float(np.mean(accuracy[i, j])),
-            })
+            rows.append(
+                {
+                    "width": width,
+                    "depth": depth,
+                    "units": width * depth,
+                    "regions_mean": float(np.mean(trained[i, j])),
+                    "regions_std": float(np.std(trained[i, j])),
+                    "initial_regions_mean": float(np.mean(initial[i, j])),
+                    "test_accuracy_mean": float(np.mean(accuracy[i, j])),
+                }
+            )
     return rows
 
 
@@ -111,7 +129,11 @@ def _plot_map(config, spec, weights, split, bounds, grid, output_dir: Path) -> N
     classes = (predict_proba([spec], [weights], grid)[0] > 0.5).reshape(size, size)
     widths = " → ".join([str(config.map_width)] * config.map_depth)
     figure = plot_linear_regions(
-        ids, classes, bounds, split.X_test, split.y_test,
+        ids,
+        classes,
+        bounds,
+        split.X_test,
+        split.y_test,
         f"Linear regions of a trained ReLU network ({widths} units)",
     )
     save_figure(figure, output_dir, "atlas-linear-regions-map")

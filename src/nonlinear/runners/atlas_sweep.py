@@ -15,10 +15,10 @@ import numpy as np
 from nonlinear import training
 from nonlinear.atlas import explorer
 from nonlinear.atlas.batched import train_models
-from nonlinear.atlas.networks import ModelSpec, predict_proba
 from nonlinear.atlas.charts import plot_accuracy_heatmaps
 from nonlinear.atlas.config import ACTIVATION_LABELS, DATASET_LABELS
 from nonlinear.atlas.datasets import bounding_box, grid_points, load_split
+from nonlinear.atlas.networks import ModelSpec, predict_proba
 from nonlinear.atlas.plotting import plot_decision_grid
 from nonlinear.figures import save_figure
 
@@ -56,7 +56,9 @@ def run_sweep(experiment: Any, output_dir: Path, progress: Any = None) -> dict:
     _plot_heatmaps(config, accuracy, output_dir)
     metrics = _metrics(config, specs, splits, accuracy)
     metrics["explorer_files"] = len(list(directory.rglob("*.json")))
-    metrics["explorer_bytes"] = sum(path.stat().st_size for path in directory.rglob("*.json"))
+    metrics["explorer_bytes"] = sum(
+        path.stat().st_size for path in directory.rglob("*.json")
+    )
     return metrics
 
 
@@ -106,18 +108,27 @@ def _summary(values: list[float]) -> dict:
     }
 
 
-def _write_explorer(config, specs, result, records, splits, bounds, directory: Path) -> None:
+def _write_explorer(
+    config, specs, result, records, splits, bounds, directory: Path
+) -> None:
     epochs = list(config.record_epochs)
     index = explorer.index_document(
         {name: DATASET_LABELS[name] for name in config.datasets},
         {name: ACTIVATION_LABELS[name] for name in config.activations},
-        list(config.depths), config.width, list(config.seeds), epochs,
+        list(config.depths),
+        config.width,
+        list(config.seeds),
+        epochs,
         config.explorer_grid_size,
     )
     explorer.write_json(directory / "index.json", index)
     for name, split in splits.items():
-        document = explorer.dataset_document(name, bounds[name], split.X_test, split.y_test)
-        explorer.write_json(directory / explorer.DATASET_PATH.format(dataset=name), document)
+        document = explorer.dataset_document(
+            name, bounds[name], split.X_test, split.y_test
+        )
+        explorer.write_json(
+            directory / explorer.DATASET_PATH.format(dataset=name), document
+        )
     for position, spec in enumerate(specs):
         key = dict(zip(("depth", "activation", "dataset", "seed"), _model_key(spec)))
         grid, correct = zip(*records[position])
@@ -131,7 +142,8 @@ def _metrics(config, specs, splits, accuracy: dict) -> dict:
     solved = {
         depth: {
             dataset: [
-                activation for activation in config.activations
+                activation
+                for activation in config.activations
                 if table[activation][dataset]["mean"] >= SOLVED_ACCURACY
             ]
             for dataset in config.datasets
@@ -142,7 +154,9 @@ def _metrics(config, specs, splits, accuracy: dict) -> dict:
         "datasets": list(config.datasets),
         "dataset_labels": {name: DATASET_LABELS[name] for name in config.datasets},
         "activations": list(config.activations),
-        "activation_labels": {name: ACTIVATION_LABELS[name] for name in config.activations},
+        "activation_labels": {
+            name: ACTIVATION_LABELS[name] for name in config.activations
+        },
         "depths": list(config.depths),
         "table_depth": config.table_depth,
         "width": config.width,
@@ -163,7 +177,9 @@ def _metrics(config, specs, splits, accuracy: dict) -> dict:
     }
 
 
-def _plot_regions(config, specs, result, final_accuracy, splits, bounds, output_dir) -> None:
+def _plot_regions(
+    config, specs, result, final_accuracy, splits, bounds, output_dir
+) -> None:
     """Draw the decision regions at the table's depth for the first seed."""
     depth, seed, size = config.table_depth, config.seeds[0], config.figure_grid_size
     position = {_model_key(spec): i for i, spec in enumerate(specs)}
@@ -191,16 +207,22 @@ def _plot_regions(config, specs, result, final_accuracy, splits, bounds, output_
 
 def _plot_heatmaps(config, accuracy: dict, output_dir: Path) -> None:
     panels = {
-        f"{depth} hidden layer{'s' if depth > 1 else ''}": np.array([
-            [accuracy[str(depth)][activation][dataset]["mean"] for dataset in config.datasets]
-            for activation in config.activations
-        ])
+        f"{depth} hidden layer{'s' if depth > 1 else ''}": np.array(
+            [
+                [
+                    accuracy[str(depth)][activation][dataset]["mean"]
+                    for dataset in config.datasets
+                ]
+                for activation in config.activations
+            ]
+        )
         for depth in config.depths
     }
     figure = plot_accuracy_heatmaps(
         panels,
         [ACTIVATION_LABELS[name] for name in config.activations],
         [DATASET_LABELS[name] for name in config.datasets],
-        f"Mean test accuracy over {len(config.seeds)} seeds, {config.width} units a layer",
+        f"Mean test accuracy over {len(config.seeds)} seeds, "
+        f"{config.width} units a layer",
     )
     save_figure(figure, output_dir, "atlas-sweep-accuracy")

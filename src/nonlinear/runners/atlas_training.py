@@ -15,9 +15,9 @@ import numpy as np
 from nonlinear import training
 from nonlinear.atlas.animation import write_decision_animation
 from nonlinear.atlas.batched import train_models
-from nonlinear.atlas.networks import ModelSpec, predict_proba
 from nonlinear.atlas.config import ACTIVATION_LABELS, DATASET_LABELS
 from nonlinear.atlas.datasets import bounding_box, grid_points, load_split
+from nonlinear.atlas.networks import ModelSpec, predict_proba
 from nonlinear.atlas.plotting import plot_epoch_panels
 from nonlinear.figures import save_figure
 
@@ -36,11 +36,16 @@ def run_evolution(experiment: Any, output_dir: Path, progress: Any = None) -> di
     config = experiment.config
     training.configure_tensorflow(threads=config.threads)
     split = load_split(config.dataset, config.data)
-    spec = ModelSpec(config.hidden_layers, config.activation, config.seed, config.dataset)
+    spec = ModelSpec(
+        config.hidden_layers, config.activation, config.seed, config.dataset
+    )
     epochs = list(range(config.fit.epochs + 1))
     result = train_models(
-        [spec], {config.dataset: (split.X_train, split.y_train)}, config.fit,
-        record_epochs=epochs, progress=progress,
+        [spec],
+        {config.dataset: (split.X_train, split.y_train)},
+        config.fit,
+        record_epochs=epochs,
+        progress=progress,
     )
     bounds = bounding_box(np.concatenate([split.X_train, split.X_test]), BOX_MARGIN)
     size = config.grid_size
@@ -49,7 +54,9 @@ def run_evolution(experiment: Any, output_dir: Path, progress: Any = None) -> di
     for epoch in epochs:
         predicted = predict_proba([spec], result.snapshots[epoch], inputs)[0] > 0.5
         classes.append(predicted[: size * size].reshape(size, size))
-        accuracies.append(float(np.mean(predicted[size * size :] == (split.y_test == 1))))
+        accuracies.append(
+            float(np.mean(predicted[size * size :] == (split.y_test == 1)))
+        )
 
     label = (
         f"{ACTIVATION_LABELS[config.activation]} network "
@@ -57,16 +64,26 @@ def run_evolution(experiment: Any, output_dir: Path, progress: Any = None) -> di
         f"{DATASET_LABELS[config.dataset]}"
     )
     figure = plot_epoch_panels(
-        [classes[epoch] for epoch in config.panel_epochs], config.panel_epochs,
-        [accuracies[epoch] for epoch in config.panel_epochs], bounds,
-        split.X_test, split.y_test, f"Decision regions of a {label} during training",
+        [classes[epoch] for epoch in config.panel_epochs],
+        config.panel_epochs,
+        [accuracies[epoch] for epoch in config.panel_epochs],
+        bounds,
+        split.X_test,
+        split.y_test,
+        f"Decision regions of a {label} during training",
     )
     save_figure(figure, output_dir, "atlas-training-epochs")
     frames = sorted(set(epochs[:: config.frame_step]) | {config.fit.epochs})
     path = write_decision_animation(
-        output_dir / ANIMATION_NAME, [classes[epoch] for epoch in frames], frames,
-        [accuracies[epoch] for epoch in frames], bounds, split.X_test, split.y_test,
-        label, config.frames_per_second,
+        output_dir / ANIMATION_NAME,
+        [classes[epoch] for epoch in frames],
+        frames,
+        [accuracies[epoch] for epoch in frames],
+        bounds,
+        split.X_test,
+        split.y_test,
+        label,
+        config.frames_per_second,
     )
     solved = [epoch for epoch in epochs if accuracies[epoch] >= SOLVED_ACCURACY]
     return {
