@@ -26,13 +26,13 @@ def run_noise(experiment: Any, output_dir: Path, progress: Any = None) -> dict:
     config = experiment.config
     training.configure_tensorflow(threads=config.threads)
     splits = {
-        (noise, seed): load_split(
+        _key(noise, seed): load_split(
             "moons", dataclasses.replace(config.data, noise=noise, seed=seed)
         )
         for noise in config.noise_levels
         for seed in config.seeds
     }
-    data = {_key(*key): (split.X_train, split.y_train) for key, split in splits.items()}
+    data = {key: (split.X_train, split.y_train) for key, split in splits.items()}
     # Models in the order model, noise, seed, so that results reshape to a table.
     specs = [
         ModelSpec(hidden_layers, activation, seed, _key(noise, seed))
@@ -43,7 +43,7 @@ def run_noise(experiment: Any, output_dir: Path, progress: Any = None) -> dict:
     result = train_models(specs, data, config.fit, progress=progress)
     accuracy = np.array(
         [
-            _accuracy(spec, weights, splits)
+            _accuracy(spec, weights, splits[spec.data])
             for spec, weights in zip(specs, result.weights)
         ]
     ).reshape(len(config.models), len(config.noise_levels), len(config.seeds))
@@ -55,7 +55,21 @@ def run_noise(experiment: Any, output_dir: Path, progress: Any = None) -> dict:
         "Two moons with growing noise: mean and spread over seeds",
     )
     save_figure(figure, output_dir, "atlas-noise-accuracy")
-    rows = [
+    return {
+        "noise_levels": list(config.noise_levels),
+        "seeds": list(config.seeds),
+        "n_seeds": len(config.seeds),
+        "model_labels": labels,
+        "epochs": config.fit.epochs,
+        "n_train": config.data.n_train,
+        "n_test": config.data.n_test,
+        "table": _table(config.noise_levels, labels, accuracy),
+    }
+
+
+def _table(noise_levels, labels, accuracy) -> list[dict]:
+    """Return one row per noise level: each model's mean and std over seeds."""
+    return [
         {
             "noise": noise,
             "models": [
@@ -67,18 +81,8 @@ def run_noise(experiment: Any, output_dir: Path, progress: Any = None) -> dict:
                 for m, label in enumerate(labels)
             ],
         }
-        for n, noise in enumerate(config.noise_levels)
+        for n, noise in enumerate(noise_levels)
     ]
-    return {
-        "noise_levels": list(config.noise_levels),
-        "seeds": list(config.seeds),
-        "n_seeds": len(config.seeds),
-        "model_labels": labels,
-        "epochs": config.fit.epochs,
-        "n_train": config.data.n_train,
-        "n_test": config.data.n_test,
-        "table": rows,
-    }
 
 
 def _key(noise: float, seed: int) -> str:
@@ -90,8 +94,6 @@ def _label(activation: str, hidden_layers: tuple[int, ...]) -> str:
     return f"{ACTIVATION_LABELS[activation]} ({widths})"
 
 
-def _accuracy(spec: ModelSpec, weights, splits) -> float:
-    noise, seed = next(key for key in splits if _key(*key) == spec.data)
-    split = splits[(noise, seed)]
+def _accuracy(spec: ModelSpec, weights, split) -> float:
     predicted = predict_proba([spec], [weights], split.X_test)[0] > 0.5
     return float(np.mean(predicted == (split.y_test == 1)))

@@ -50,7 +50,7 @@ def run_regions(experiment: Any, output_dir: Path, progress: Any = None) -> dict
     bounds = bounding_box(np.concatenate([split.X_train, split.X_test]))
     grid = grid_points(bounds, config.grid_size)
     # OpenBLAS would otherwise start a thread per core for the large products,
-    # which made counting three times slower while another worker ran.
+    # which made counting several times slower on a busy two-core machine.
     with threadpool_limits(limits=config.threads, user_api="blas"):
         trained = _count_regions(result.weights, grid).reshape(shape)
         initial = _count_regions(result.snapshots[0], grid).reshape(shape)
@@ -62,15 +62,9 @@ def run_regions(experiment: Any, output_dir: Path, progress: Any = None) -> dict
         config.depths.index(config.map_depth),
         0,
     )
-    _plot_map(
-        config,
-        specs[np.ravel_multi_index(map_position, shape)],
-        result.weights[np.ravel_multi_index(map_position, shape)],
-        split,
-        bounds,
-        grid,
-        output_dir,
-    )
+    map_index = int(np.ravel_multi_index(map_position, shape))
+    weights = result.weights[map_index]
+    _plot_map(config, specs[map_index], weights, split, bounds, grid, output_dir)
     figure = plot_region_counts(
         config.depths,
         {width: trained[i] for i, width in enumerate(config.widths)},
@@ -78,6 +72,13 @@ def run_regions(experiment: Any, output_dir: Path, progress: Any = None) -> dict
         f"Linear regions of ReLU networks on {DATASET_LABELS[config.dataset]}",
     )
     save_figure(figure, output_dir, "atlas-linear-regions-growth")
+    metrics = _metrics(config, trained, initial, accuracy)
+    metrics["map_regions"] = int(trained[map_position])
+    metrics["map_test_accuracy"] = float(accuracy[map_position])
+    return metrics
+
+
+def _metrics(config, trained, initial, accuracy) -> dict:
     return {
         "dataset": config.dataset,
         "dataset_label": DATASET_LABELS[config.dataset],
@@ -90,8 +91,6 @@ def run_regions(experiment: Any, output_dir: Path, progress: Any = None) -> dict
         "n_grid_points": config.grid_size**2,
         "map_depth": config.map_depth,
         "map_width": config.map_width,
-        "map_regions": int(trained[map_position]),
-        "map_test_accuracy": float(accuracy[map_position]),
         "table": _table(config, trained, initial, accuracy),
     }
 

@@ -48,16 +48,7 @@ def run_evolution(experiment: Any, output_dir: Path, progress: Any = None) -> di
         progress=progress,
     )
     bounds = bounding_box(np.concatenate([split.X_train, split.X_test]), BOX_MARGIN)
-    size = config.grid_size
-    inputs = np.concatenate([grid_points(bounds, size), split.X_test])
-    classes, accuracies = [], []
-    for epoch in epochs:
-        predicted = predict_proba([spec], result.snapshots[epoch], inputs)[0] > 0.5
-        classes.append(predicted[: size * size].reshape(size, size))
-        accuracies.append(
-            float(np.mean(predicted[size * size :] == (split.y_test == 1)))
-        )
-
+    classes, accuracies = _evaluate(config, spec, result, split, bounds)
     label = (
         f"{ACTIVATION_LABELS[config.activation]} network "
         f"({' → '.join(map(str, config.hidden_layers))}) on "
@@ -85,7 +76,26 @@ def run_evolution(experiment: Any, output_dir: Path, progress: Any = None) -> di
         label,
         config.frames_per_second,
     )
-    solved = [epoch for epoch in epochs if accuracies[epoch] >= SOLVED_ACCURACY]
+    return _metrics(config, accuracies, float(result.loss[0, -1]), frames, path)
+
+
+def _evaluate(config, spec, result, split, bounds) -> tuple[list, list]:
+    """Return the grid classes and the test accuracy after every epoch."""
+    size = config.grid_size
+    inputs = np.concatenate([grid_points(bounds, size), split.X_test])
+    classes, accuracies = [], []
+    for epoch in sorted(result.snapshots):
+        predicted = predict_proba([spec], result.snapshots[epoch], inputs)[0] > 0.5
+        classes.append(predicted[: size * size].reshape(size, size))
+        correct = predicted[size * size :] == (split.y_test == 1)
+        accuracies.append(float(np.mean(correct)))
+    return classes, accuracies
+
+
+def _metrics(config, accuracies, train_loss, frames, path: Path) -> dict:
+    solved = [
+        epoch for epoch, value in enumerate(accuracies) if value >= SOLVED_ACCURACY
+    ]
     return {
         "dataset": config.dataset,
         "dataset_label": DATASET_LABELS[config.dataset],
@@ -98,7 +108,7 @@ def run_evolution(experiment: Any, output_dir: Path, progress: Any = None) -> di
         "panel_accuracies": [accuracies[epoch] for epoch in config.panel_epochs],
         "test_accuracy_by_epoch": [round(value, 4) for value in accuracies],
         "test_accuracy": accuracies[-1],
-        "train_loss": float(result.loss[0, -1]),
+        "train_loss": train_loss,
         "solved_accuracy": SOLVED_ACCURACY,
         "first_solved_epoch": solved[0] if solved else None,
         "animation": ANIMATION_NAME,
