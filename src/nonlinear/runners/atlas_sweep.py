@@ -47,9 +47,11 @@ def run_sweep(experiment: Any, output_dir: Path, progress: Any = None) -> dict:
     ]
     data = {name: (split.X_train, split.y_train) for name, split in splits.items()}
     result = train_models(specs, data, config.fit, config.record_epochs, progress)
+
     records = _evaluate(config, specs, result, splits, bounds)
     final_accuracy = np.array([np.mean(record[-1][1]) for record in records])
     accuracy = _accuracy_table(config, specs, final_accuracy)
+
     directory = output_dir / "data" / "explorer"
     _write_explorer(config, specs, result, records, splits, bounds, directory)
     _plot_regions(config, specs, result, final_accuracy, splits, bounds, output_dir)

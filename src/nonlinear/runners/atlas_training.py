@@ -49,6 +49,7 @@ def run_evolution(experiment: Any, output_dir: Path, progress: Any = None) -> di
     )
     bounds = bounding_box(np.concatenate([split.X_train, split.X_test]), BOX_MARGIN)
     classes, accuracies = _evaluate(config, spec, result, split, bounds)
+
     label = (
         f"{ACTIVATION_LABELS[config.activation]} network "
         f"({' → '.join(map(str, config.hidden_layers))}) on "
@@ -64,6 +65,7 @@ def run_evolution(experiment: Any, output_dir: Path, progress: Any = None) -> di
         f"Decision regions of a {label} during training",
     )
     save_figure(figure, output_dir, "atlas-training-epochs")
+
     frames = sorted(set(epochs[:: config.frame_step]) | {config.fit.epochs})
     path = write_decision_animation(
         output_dir / ANIMATION_NAME,
