@@ -157,6 +157,21 @@ def test_text_at_least_11_points(name):
         assert text.get_fontsize() >= MIN_FONT_SIZE, (name, text.get_text(), text.get_fontsize())
 
 
+def test_shared_style_font_sizes():
+    # Every module that draws figures, the atlas modules too, calls apply_style first.
+    from matplotlib.font_manager import FontProperties
+
+    from nonlinear.figures import apply_style
+
+    keys = ("font.size", "axes.titlesize", "axes.labelsize", "legend.fontsize",
+            "xtick.labelsize", "ytick.labelsize", "figure.titlesize")
+    with matplotlib.rc_context():
+        apply_style()
+        for key in keys:
+            size = FontProperties(size=plt.rcParams[key]).get_size_in_points()
+            assert size >= MIN_FONT_SIZE, (key, size)
+
+
 @pytest.mark.parametrize("dichromacy", [None, *sorted(DICHROMACIES)])
 def test_region_fills_distinguishable(dichromacy):
     X, y, classifier = _xor_data()
