@@ -306,11 +306,10 @@ VISIBLE_TEXT_JS = """
 }
 """
 
-# Elements that stick out of the viewport on the right, unless an ancestor scrolls
-# them inside its own box.
+# Elements that stick out on the right of a screen ``width`` CSS pixels wide,
+# unless an ancestor scrolls them inside its own box.
 OVERFLOW_JS = """
-() => {
-  const width = window.innerWidth;
+width => {
   const scrollsOwnContent = element => {
     const style = getComputedStyle(element);
     return ["auto", "scroll", "hidden", "clip"].includes(style.overflowX);
@@ -334,7 +333,7 @@ OVERFLOW_JS = """
   }
   return {
     scrollWidth: document.scrollingElement.scrollWidth,
-    innerWidth: width,
+    innerWidth: window.innerWidth,
     offenders: offenders.slice(0, 8),
   };
 }

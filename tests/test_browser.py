@@ -176,17 +176,20 @@ def test_page_fits_phone_width(browser, root_url, path):
         response = page.goto(root_url + path, wait_until="load")
         assert response.status == 200, f"{root_url + path}: HTTP {response.status}"
         page.evaluate(LOAD_IMAGES_JS)
-        layout = page.evaluate(OVERFLOW_JS)
+        layout = page.evaluate(OVERFLOW_JS, PHONE["width"])
         # A mobile browser zooms out to fit content wider than the screen, so a
         # wider window means the text no longer fits.
-        assert layout["innerWidth"] == PHONE["width"], layout
+        assert layout["innerWidth"] == PHONE["width"], (
+            f"the page is {layout['innerWidth']} px wide on a {PHONE['width']} px "
+            f"screen; elements sticking out: {layout['offenders']}"
+        )
         assert layout["scrollWidth"] <= layout["innerWidth"], (
             f"the page scrolls sideways at {PHONE['width']} px; elements sticking "
             f"out: {layout['offenders']}"
         )
         if path == "":
             SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=SCREENSHOT_DIR / "article-phone.png", full_page=False)
+            page.screenshot(path=SCREENSHOT_DIR / "article-phone.png", animations="disabled")
         assert not record.blocked, f"requests to other hosts: {record.blocked}"
 
 
@@ -222,9 +225,13 @@ def test_figures_visible_in_scheme(browser, site, base_url, mount, scheme):
             )
         if mount == "root":
             SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=SCREENSHOT_DIR / f"article-{scheme}.png", full_page=True)
+            page.screenshot(
+                path=SCREENSHOT_DIR / f"article-{scheme}.png", full_page=True, animations="disabled"
+            )
             page.goto(base_url + "examples/moons/", wait_until="load")
-            page.screenshot(path=SCREENSHOT_DIR / f"notebook-{scheme}.png", full_page=True)
+            page.screenshot(
+                path=SCREENSHOT_DIR / f"notebook-{scheme}.png", full_page=True, animations="disabled"
+            )
         assert not record.blocked, f"requests to other hosts: {record.blocked}"
 
 
@@ -266,6 +273,7 @@ def test_notebook_download_button(browser, base_url):
         with page.expect_download() as download_info:
             button.click()
         download = download_info.value
+        assert download.failure() is None, f"{download.url}: {download.failure()}"
         assert download.suggested_filename == "moons.ipynb"
         notebook = json.loads(download.path().read_text(encoding="utf-8"))
         assert notebook["nbformat"] == 4
