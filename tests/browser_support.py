@@ -239,24 +239,21 @@ def _record_console(record: PageRecord, message) -> None:
         record.console_errors.append(f"{message.text} (at {location.get('url', '?')})")
 
 
-# Scroll every image into view so that lazy images load, then wait for them, at
-# most about 12 s. Playwright's evaluate() has no timeout, so every wait here is
-# bounded: a lazy image inside a hidden element never loads.
+# Scroll each rendered image into view and wait until it has loaded, so that lazy
+# images load one after the other. Playwright's evaluate() has no timeout, so the
+# waits stop after 15 s in all, plus at most 1 s of decoding per image.
 LOAD_IMAGES_JS = """
 async () => {
   const sleep = milliseconds => new Promise(resolve => setTimeout(resolve, milliseconds));
-  const images = Array.from(document.images);
-  for (const image of images) {
+  const deadline = Date.now() + 15000;
+  for (const image of Array.from(document.images)) {
+    if (!image.checkVisibility()) continue;
     image.scrollIntoView({block: "center"});
-    await new Promise(resolve => requestAnimationFrame(resolve));
+    while (!image.complete && Date.now() < deadline) {
+      await sleep(25);
+    }
+    await Promise.race([image.decode().catch(() => null), sleep(1000)]);
   }
-  const deadline = Date.now() + 10000;
-  const rendered = images.filter(image => image.checkVisibility());
-  while (rendered.some(image => !image.complete) && Date.now() < deadline) {
-    await sleep(50);
-  }
-  const decoded = rendered.map(image => image.decode().catch(() => null));
-  await Promise.race([Promise.all(decoded), sleep(2000)]);
   window.scrollTo(0, 0);
 }
 """

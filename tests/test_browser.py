@@ -257,7 +257,7 @@ def test_links_and_assets_resolve(browser, base_url):
         assert not outside, f"links that leave the site's folder {base_url}: {outside}"
         broken = []
         for url, source in sorted(local.items()):
-            response = context.request.get(url)
+            response = context.request.head(url)
             if response.status != 200:
                 broken.append(f"{url} (on {source}): HTTP {response.status}")
         assert not broken, f"links that do not resolve: {broken}"
