@@ -1,7 +1,7 @@
 """Cache keys and verified cache entries.
 
 An experiment's key is a SHA-256 over everything its outputs depend on: the cache
-format, the configuration (which holds the seed), the source of every project
+format, the configuration (which contains the seed), the source of every project
 module that its runner imports directly or indirectly, the versions of the
 third-party distributions those modules import together with everything they
 require, and the Python version. Computing a key reads files and package metadata

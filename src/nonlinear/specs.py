@@ -39,7 +39,7 @@ class Experiment:
 
     @property
     def runner_module(self) -> str:
-        """Dotted name of the module that holds the runner function."""
+        """Dotted name of the module that contains the runner function."""
         return self.runner.partition(":")[0]
 
     def config_json(self) -> str:
