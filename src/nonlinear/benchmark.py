@@ -5,7 +5,9 @@ folder and measures, there:
 
 - a cold build of the site (experiments, notebook, pages) and its peak memory,
   summed over the build's whole process tree;
-- a cold run of the original article's experiments alone, in a second clone;
+- a cold build of the article and the site in a second clone, where the
+  experiments beyond the original article (the atlas) were built beforehand: the
+  article's experiments, the notebook and every page, against the original script;
 - a rebuild with nothing changed, against a bare ``mkdocs build`` of the same docs
   that skips the cache check (``NONLINEAR_PIPELINE=off``);
 - a rebuild after a change to one module (``nonlinear/diagrams.py``);
@@ -33,12 +35,14 @@ from pathlib import Path
 
 import psutil
 
+from nonlinear.atlas.registry import ATLAS_EXPERIMENTS
+
 #: Repetitions of each short measurement; the median is reported.
 REPEATS = 3
 
-#: The original article's experiments, timed on their own against its script.
-ARTICLE_EXPERIMENTS = ("dataset", "activations", "diagrams", "linear", "relu",
-                       "original-linear", "original-relu")
+#: Experiments that go beyond the original article; built before the article's
+#: own cold build is timed, so that it compares like with like.
+BEYOND_ARTICLE = tuple(experiment.name for experiment in ATLAS_EXPERIMENTS)
 
 #: Upper bound for a cold build of the whole site, atlas included, in seconds.
 COLD_BUILD_LIMIT = 180
@@ -213,9 +217,10 @@ def measure(repository: Path) -> dict:
         article_clone = Path(temporary) / "article"
         subprocess.run(["git", "clone", "--quiet", str(repository), str(article_clone)],
                        check=True)
-        article_seconds, _ = _timed(
-            [sys.executable, "-m", "nonlinear", "build", *ARTICLE_EXPERIMENTS],
-            article_clone, _environment(article_clone))
+        subprocess.run([sys.executable, "-m", "nonlinear", "build", *BEYOND_ARTICLE],
+                       cwd=article_clone, env=_environment(article_clone),
+                       stdout=subprocess.DEVNULL, check=True)
+        article_seconds, _ = _mkdocs(article_clone)
         clone = Path(temporary) / "project"
         subprocess.run(["git", "clone", "--quiet", str(repository), str(clone)], check=True)
         cold_seconds, cold_memory = _mkdocs(clone)
@@ -237,7 +242,7 @@ def measure(repository: Path) -> dict:
     return {
         "machine": machine(),
         "cold_build_seconds": cold_seconds,
-        "article_experiments_seconds": article_seconds,
+        "article_site_seconds": article_seconds,
         "cold_build_peak_memory_bytes": cold_memory,
         "noop_build_seconds": noop_seconds,
         "bare_mkdocs_seconds": bare_seconds,
@@ -273,9 +278,9 @@ def targets(results: dict) -> list[tuple[str, bool, str]]:
          f"{results['noop_ratio']:.2f} x"),
         ("ReLU training at least 5 x faster than model.fit",
          results["relu_training"]["speedup"] >= 5, f"{results['relu_training']['speedup']:.1f} x"),
-        ("the article's experiments, cold, faster than the original script",
-         results["article_experiments_seconds"] < results["original_script_seconds"],
-         f"{results['article_experiments_seconds']:.1f} s vs "
+        ("the article and the site, cold, faster than the original script",
+         results["article_site_seconds"] < results["original_script_seconds"],
+         f"{results['article_site_seconds']:.1f} s vs "
          f"{results['original_script_seconds']:.1f} s"),
         ("cold build of the whole site under 3 minutes",
          results["cold_build_seconds"] < COLD_BUILD_LIMIT,
@@ -293,7 +298,7 @@ def main(repository: Path, output: Path) -> int:
 
     atomic_write_bytes(output, (json.dumps(results, indent=2, sort_keys=True) + "\n").encode())
     print(f"cold build            {results['cold_build_seconds']:.1f} s")
-    print(f"article experiments   {results['article_experiments_seconds']:.1f} s (cold)")
+    print(f"article and site      {results['article_site_seconds']:.1f} s (cold, atlas built before)")
     print(f"no-op rebuild         {results['noop_build_seconds']:.2f} s "
           f"(bare mkdocs build {results['bare_mkdocs_seconds']:.2f} s)")
     change = results["module_change"]
