@@ -13,6 +13,7 @@ import functools
 import http.server
 import os
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,6 @@ from urllib.parse import unquote, urlsplit
 
 import built_site
 import pytest
-from built_site import build_site
 
 ROOT = built_site.ROOT
 SCREENSHOT_DIR = ROOT / "test-results" / "screenshots"
@@ -150,16 +150,26 @@ class _SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _SiteServer(http.server.ThreadingHTTPServer):
+    """A threaded server that ignores connections the browser closes early."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        # Chromium drops requests it no longer needs, such as an image of a page it
+        # has left. The write then fails, and that is not a test failure.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(site: Path, prefix: str = "/") -> Iterator[str]:
     """Serve ``site`` on 127.0.0.1 at a free port under ``prefix``; yield the base URL."""
     if not (prefix.startswith("/") and prefix.endswith("/")):
         raise ValueError(f"prefix must start and end with '/', got {prefix!r} instead.")
     handler = type("SiteRequestHandler", (_SiteRequestHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
-    )
-    server.daemon_threads = True
+    server = _SiteServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
     try:
@@ -170,11 +180,13 @@ def serve(site: Path, prefix: str = "/") -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def launch_chromium(playwright):
+def launch_chromium(playwright, extra_args: tuple[str, ...] = ()):
     """Launch Debian's Chromium headless; fail with the package to install if missing."""
     if not CHROMIUM_PATH.is_file():
         pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    return playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM_PATH), args=[*CHROMIUM_ARGS, *extra_args]
+    )
 
 
 @dataclass
@@ -222,6 +234,16 @@ def open_recorded_page(browser, base_url: str, **context_options):
     page.on("console", lambda message: _record_console(record, message))
     page.on("pageerror", lambda error: record.page_errors.append(str(error)))
     return context, page, record
+
+
+def assert_clean(record: PageRecord) -> None:
+    """Fail if the page reached another host, got an error status, or logged an error."""
+    assert not record.blocked, f"requests to other hosts: {record.blocked}"
+    assert not record.external_requests(), record.external_requests()
+    assert not record.failed_responses, f"failed responses: {record.failed_responses}"
+    assert not record.failed_requests, f"failed requests: {record.failed_requests}"
+    assert not record.console_errors, f"console errors: {record.console_errors}"
+    assert not record.page_errors, f"uncaught exceptions: {record.page_errors}"
 
 
 def _record_failed_request(record: PageRecord, request) -> None:

@@ -17,6 +17,9 @@ from sklearn.datasets import make_moons
 from nonlinear import cache, experiments, pipeline
 from nonlinear.config import DataConfig, ExperimentConfig, ModelConfig, TrainConfig
 
+# Site, Chromium and local-server fixtures of the browser tests.
+pytest_plugins = ["browser_fixtures"]
+
 
 @pytest.fixture
 def signed_moons() -> tuple[np.ndarray, np.ndarray]:

@@ -15,63 +15,28 @@ import re
 
 import pytest
 from browser_support import (
+    assert_clean,
     FIGURE_BACKDROP_JS,
     IMAGES_JS,
     LOAD_IMAGES_JS,
     MATH_JS,
-    MOUNTS,
     OVERFLOW_JS,
     SCREENSHOT_DIR,
     VISIBLE_TEXT_JS,
-    build_site,
     docs_page_paths,
     find_raw_tex,
-    launch_chromium,
     open_recorded_page,
     page_id,
     page_paths,
     parse_rgba,
     relative_luminance,
-    serve,
 )
-from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.slow
 
 PAGES = docs_page_paths()
 MATH_DISPLAYS = {"math", "inline math", "block math"}
 PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    return build_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module", params=sorted(MOUNTS))
-def mount(request) -> str:
-    return request.param
-
-
-@pytest.fixture(scope="module")
-def base_url(site, mount):
-    with serve(site, MOUNTS[mount]) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def root_url(site):
-    """Serve the site at the root only, for checks that do not depend on the path."""
-    with serve(site) as url:
-        yield url
 
 
 def _static_html(site, path: str) -> str:
@@ -105,12 +70,7 @@ def _check_page(page, record, expected_math: int) -> None:
     raw_tex = find_raw_tex(page.evaluate(VISIBLE_TEXT_JS))
     assert not raw_tex, f"raw TeX left in the visible text: {raw_tex}"
 
-    assert not record.blocked, f"requests to other hosts: {record.blocked}"
-    assert not record.external_requests(), record.external_requests()
-    assert not record.failed_responses, f"failed responses: {record.failed_responses}"
-    assert not record.failed_requests, f"failed requests: {record.failed_requests}"
-    assert not record.console_errors, f"console errors: {record.console_errors}"
-    assert not record.page_errors, f"uncaught exceptions: {record.page_errors}"
+    assert_clean(record)
 
 
 def test_every_built_page_is_tested(site):

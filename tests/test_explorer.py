@@ -19,18 +19,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser_support import (
-    MOUNTS,
+    assert_clean,
     SCREENSHOT_DIR,
-    build_site,
-    launch_chromium,
     open_recorded_page,
     parse_rgba,
     relative_luminance,
-    serve,
 )
 from matplotlib.colors import to_rgb
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import sync_playwright
 
 from nonlinear.atlas import explorer
 from nonlinear.atlas.plotting import REGION_COLORS
@@ -49,31 +45,6 @@ MAX_TABS = 200
 SAMPLE_CLEARANCE = 30
 # Maximum difference per colour channel, 0-255, for canvas colours.
 COLOUR_TOLERANCE = 2
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    return build_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module", params=sorted(MOUNTS))
-def base_url(site, request):
-    with serve(site, MOUNTS[request.param]) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def root_url(site):
-    with serve(site) as url:
-        yield url
 
 
 class ExplorerData:
@@ -173,15 +144,6 @@ def _wait_for_view(page, view: dict) -> None:
             f"the page did not show {query} at {page.url}; it shows {shown['view']!r}, "
             f"error message {shown['error']!r}"
         )
-
-
-def _assert_clean(record) -> None:
-    assert not record.blocked, f"requests to other hosts: {record.blocked}"
-    assert not record.external_requests(), record.external_requests()
-    assert not record.failed_responses, f"failed responses: {record.failed_responses}"
-    assert not record.failed_requests, f"failed requests: {record.failed_requests}"
-    assert not record.console_errors, f"console errors: {record.console_errors}"
-    assert not record.page_errors, f"uncaught exceptions: {record.page_errors}"
 
 
 def _seed_spread(data: ExplorerData, view: dict) -> tuple[float, float]:
@@ -339,7 +301,7 @@ def test_default_view_without_query(browser, root_url, data):
         picture = page.get_by_role("img", name=caption.inner_text(), exact=True)
         assert picture.count() == 1
         assert picture.evaluate("element => element.tagName") == "CANVAS"
-        _assert_clean(record)
+        assert_clean(record)
 
 
 FOCUS_JS = """
@@ -400,7 +362,7 @@ def test_keyboard_changes_each_control(browser, root_url, data):
             focus = page.evaluate(FOCUS_JS)
             assert focus["name"] == name, "changing the view moved the focus"
         _check_canvas(page, data, view)
-        _assert_clean(record)
+        assert_clean(record)
 
 
 def test_link_and_reload_restore_view(browser, base_url, data):
@@ -425,7 +387,7 @@ def test_link_and_reload_restore_view(browser, base_url, data):
         assert data_requests, "the page loaded no data files"
         outside = [url for url in data_requests if not url.startswith(base_url)]
         assert not outside, f"data requested outside the site's folder: {outside}"
-        _assert_clean(record)
+        assert_clean(record)
 
 
 INVALID_CASES = {
@@ -452,7 +414,7 @@ def test_invalid_value_falls_back(browser, root_url, data, name, value):
         notice = page.locator("#explorer-notice")
         assert notice.is_visible()
         assert f"Ignored {name}={value} " in notice.inner_text()
-        _assert_clean(record)
+        assert_clean(record)
 
 
 def test_unknown_parameter_is_named(browser, root_url, data):
@@ -463,7 +425,7 @@ def test_unknown_parameter_is_named(browser, root_url, data):
         _wait_for_view(page, view)
         assert _url_view(page.url) == view
         assert "Ignored colour=red " in page.inner_text("#explorer-notice")
-        _assert_clean(record)
+        assert_clean(record)
 
 
 def test_missing_run_file_shows_error(browser, root_url, data):
@@ -520,7 +482,7 @@ def test_accuracy_rounds_like_build_text(browser, root_url, data):
         page.goto(root_url + PAGE + _query(view), wait_until="load")
         _wait_for_view(page, view)
         _check_view(page, data, view)
-        _assert_clean(record)
+        assert_clean(record)
 
 
 def _click_nav_link(page, url: str) -> None:
@@ -563,7 +525,7 @@ def test_works_after_instant_navigation(browser, base_url, data):
         _check_view(page, data, changed)
         reloaded = not page.evaluate("window.fullLoadMarker === true")
         assert not reloaded, "going back reloaded the page"
-        _assert_clean(record)
+        assert_clean(record)
 
 
 def _contrast(foreground: str, background: str) -> float:
@@ -620,4 +582,4 @@ def test_accessible_in_colour_scheme(browser, root_url, data, scheme):
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         screenshot = SCREENSHOT_DIR / f"explorer-{scheme}.png"
         page.locator("#explorer").screenshot(path=screenshot)
-        _assert_clean(record)
+        assert_clean(record)

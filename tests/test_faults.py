@@ -97,6 +97,20 @@ def test_kill_while_publishing(project, reference, point):
     assert _tree_hashes(build / "outputs") == reference
 
 
+def _tasks(build: Path, docs: Path) -> list:
+    return pipeline.plan(pipeline.experiments.select(None), pipeline.Paths(docs=docs, build=build))
+
+
+def _plan(build: Path, docs: Path) -> dict[str, str]:
+    """Return each task's status (cached or stale) as the next build would see it."""
+    return {task.name: task.status for task in _tasks(build, docs)}
+
+
+def _entry(build: Path, docs: Path, name: str) -> Path:
+    """Return the cache folder of one task."""
+    return next(task.entry for task in _tasks(build, docs) if task.name == name)
+
+
 @pytest.mark.parametrize("point", ["task-written", "manifest-written"])
 def test_kill_while_writing_cache_entry(project, reference, point):
     build, docs, bare_docs = project
@@ -104,8 +118,7 @@ def test_kill_while_writing_cache_entry(project, reference, point):
     killed = _run(build, docs, "--force", "dataset", NONLINEAR_FAULT=point)
     assert killed.returncode != 0
     assert _tree_hashes(build / "outputs") == reference
-    assert all(task.status == "cached" for task in pipeline.plan(
-        pipeline.experiments.select(None), pipeline.Paths(docs=docs, build=build)))
+    assert set(_plan(build, docs).values()) == {"cached"}
     finished = _run(build, docs)
     assert finished.returncode == 0, finished.stderr
     assert _tree_hashes(build / "outputs") == reference
@@ -126,14 +139,9 @@ def test_kill_forced_rebuild_at_random_moment(project, reference, seconds):
 
 def test_corrupt_cache_entry_is_rebuilt(project, reference):
     build, docs, _ = project
-    paths = pipeline.Paths(docs=docs, build=build)
-    entries = {task.name: task.entry for task in pipeline.plan(
-        pipeline.experiments.select(None), paths)}
-    figure = entries["dataset"] / "moons-training-data.png"
+    figure = _entry(build, docs, "dataset") / "moons-training-data.png"
     figure.write_bytes(figure.read_bytes()[:100])
-    statuses = {task.name: task.status for task in pipeline.plan(
-        pipeline.experiments.select(None), paths)}
-    assert statuses["dataset"] == "stale"
+    assert _plan(build, docs)["dataset"] == "stale"
     finished = _run(build, docs)
     assert finished.returncode == 0, finished.stderr
     assert _tree_hashes(build / "outputs") == reference
@@ -141,14 +149,9 @@ def test_corrupt_cache_entry_is_rebuilt(project, reference):
 
 def test_manifest_from_other_format_is_rebuilt(project, reference):
     build, docs, _ = project
-    paths = pipeline.Paths(docs=docs, build=build)
-    entries = {task.name: task.entry for task in pipeline.plan(
-        pipeline.experiments.select(None), paths)}
-    manifest = entries["diagrams"] / "manifest.json"
+    manifest = _entry(build, docs, "diagrams") / "manifest.json"
     manifest.write_text(manifest.read_text().replace('"format": 1', '"format": 0'))
-    statuses = {task.name: task.status for task in pipeline.plan(
-        pipeline.experiments.select(None), paths)}
-    assert statuses["diagrams"] == "stale"
+    assert _plan(build, docs)["diagrams"] == "stale"
     finished = _run(build, docs)
     assert finished.returncode == 0, finished.stderr
     assert _tree_hashes(build / "outputs") == reference

@@ -198,6 +198,20 @@ def test_png_size_rejects_other_files(tmp_path):
         figure_index.png_size(path)
 
 
+def test_gif_size_of_animation(tmp_path):
+    path = tmp_path / "frames.gif"
+    frames = [Image.new("P", (7, 5), color) for color in (0, 1)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    assert figure_index.gif_size(path) == (7, 5)
+
+
+def test_gif_size_rejects_other_files(tmp_path):
+    path = tmp_path / "fake.gif"
+    Image.new("RGB", (3, 4)).save(path, format="PNG")
+    with pytest.raises(FigureIndexError, match=r"fake\.gif is not a GIF file"):
+        figure_index.gif_size(path)
+
+
 def test_index_document_contents(release_figures):
     records = _records(release_figures, _specs(regions=["old-regions"]))
     document = json.loads(figure_index.index_document(records))
@@ -262,7 +276,9 @@ def test_site_index_lists_every_figure(published_index):
 @pytest.mark.slow
 def test_site_index_hashes_match_files(site, published_index):
     for figure in published_index["figures"]:
-        assert set(figure_index.DOWNLOAD_FORMATS) <= set(figure["formats"]), figure["name"]
+        formats = set(figure["formats"])
+        # A still figure comes in every still format, an animation as a GIF only.
+        assert {"png", "svg", "pdf", "webp"} <= formats or formats == {"gif"}, figure["name"]
         for extension, entry in figure["formats"].items():
             path = site / entry["url"]
             assert entry["url"] == f"figures/{figure['name']}.{extension}"

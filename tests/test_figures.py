@@ -9,6 +9,7 @@ import textwrap
 
 import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 import pytest
 from PIL import Image
 
@@ -156,3 +157,53 @@ def test_save_figure_identical_across_processes(tmp_path):
     assert matplotlib.__version__ not in svg
     assert b"/CreationDate" not in pdf
     assert matplotlib.__version__.encode() not in pdf
+
+
+def test_fonts_come_from_matplotlib():
+    data_path = matplotlib.get_data_path()
+    for properties in ({}, {"style": "oblique"}, {"family": "monospace"}):
+        path = font_manager.findfont(font_manager.FontProperties(**properties))
+        assert path.startswith(data_path), (properties, path)
+
+
+# Writes a font cache that lists only the system's fonts, such as a cache left
+# by another environment, into the MPLCONFIGDIR given as argv[1].
+SYSTEM_FONT_CACHE_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+
+    import matplotlib
+    from matplotlib import font_manager
+
+    manager = font_manager.FontManager()
+    bundled = Path(matplotlib.get_data_path())
+    manager.ttflist = [font for font in manager.ttflist
+                       if not Path(font.fname).is_relative_to(bundled)]
+    manager.afmlist = [font for font in manager.afmlist
+                       if not Path(font.fname).is_relative_to(bundled)]
+    name = f"fontlist-v{font_manager.FontManager.__version__}.json"
+    font_manager.json_dump(manager, Path(sys.argv[1]) / name)
+    """
+)
+
+
+@pytest.mark.slow
+def test_save_figure_independent_of_font_cache(tmp_path):
+    # One process draws with an empty font cache. The other draws with a cache
+    # that lists none of matplotlib's own fonts, and its files must be identical.
+    configs = {"fresh": tmp_path / "fresh-config", "system": tmp_path / "system-config"}
+    for config in configs.values():
+        config.mkdir()
+    subprocess.run([sys.executable, "-c", SYSTEM_FONT_CACHE_SCRIPT, str(configs["system"])],
+                   check=True, timeout=120)
+    for name, config in configs.items():
+        env = {**os.environ, "MPLCONFIGDIR": str(config), "MPLBACKEND": "Agg"}
+        result = subprocess.run([sys.executable, "-c", DRAW_SCRIPT, str(tmp_path / name)],
+                                env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+
+    for extension in FORMATS:
+        fresh = (tmp_path / "fresh" / f"regions.{extension}").read_bytes()
+        system = (tmp_path / "system" / f"regions.{extension}").read_bytes()
+        assert fresh == system, f"{extension} files depend on the font cache"

@@ -24,14 +24,10 @@ from browser_support import (
     LOAD_IMAGES_JS,
     ROOT,
     SUBPATH,
-    build_site,
     docs_page_paths,
-    launch_chromium,
     open_recorded_page,
     page_id,
-    serve,
 )
-from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.slow
 
@@ -41,25 +37,6 @@ VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 MISSING_NODE_MODULES = "run `npm ci --ignore-scripts` (as `make test` does) to install it"
 # "1.5 MB" as 1.5 million bytes, measured as headers plus bodies over the wire.
 PAGE_WEIGHT_LIMIT = 1_500_000
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    return build_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    with serve(site) as url:
-        yield url
 
 
 # Links and anchors
@@ -283,10 +260,10 @@ def _format_violation(violation: dict) -> str:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
-def test_no_serious_axe_violations(browser, base_url, path, scheme):
-    context, page, record = open_recorded_page(browser, base_url, color_scheme=scheme)
+def test_no_serious_axe_violations(browser, root_url, path, scheme):
+    context, page, record = open_recorded_page(browser, root_url, color_scheme=scheme)
     with context:
-        page.goto(base_url + path, wait_until="load")
+        page.goto(root_url + path, wait_until="load")
         page.evaluate(LOAD_IMAGES_JS)
         results = Axe().run(page).response
         assert results["testEngine"]["name"] == "axe-core"
@@ -369,12 +346,12 @@ async () => {
 """
 
 
-def test_article_page_weight(browser, base_url):
-    context, page, record = open_recorded_page(browser, base_url)
+def test_article_page_weight(browser, root_url):
+    context, page, record = open_recorded_page(browser, root_url)
     finished = []
     page.on("requestfinished", lambda request: finished.append(request))
     with context:
-        page.goto(base_url, wait_until="load")
+        page.goto(root_url, wait_until="load")
         page.evaluate(SCROLL_TO_BOTTOM_JS)
         page.evaluate(LOAD_IMAGES_JS)
         page.wait_for_load_state("networkidle")

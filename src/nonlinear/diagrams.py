@@ -41,7 +41,12 @@ def plot_network_diagram(layer_sizes: Sequence[int] = (2, 5, 1)) -> plt.Figure:
                         zorder=1)
     last = len(layer_sizes) - 1
     for column, layer in enumerate(positions):
-        kind = 0 if column == 0 else (2 if column == last else 1)
+        if column == 0:
+            kind = 0
+        elif column == last:
+            kind = 2
+        else:
+            kind = 1
         for x, y in layer:
             ax.add_patch(Circle((x, y), radius, facecolor=_LAYER_COLORS[kind],
                                 edgecolor="black", linewidth=1.2, zorder=2))

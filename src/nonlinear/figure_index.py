@@ -30,7 +30,7 @@ LICENCE = {
 }
 
 #: Formats offered for download on the figures page, in the order shown.
-DOWNLOAD_FORMATS = ("png", "svg", "pdf")
+DOWNLOAD_FORMATS = ("png", "svg", "pdf", "gif")
 
 #: Path of the figures page on the site; figure citations link to its anchors.
 FIGURES_PAGE = "figure-index/"
@@ -187,6 +187,8 @@ def _describe_file(path: Path) -> FigureFile:
     width = height = dpi = None
     if extension == "png":
         width, height, dpi = png_size(path)
+    elif extension == "gif":
+        width, height = gif_size(path)
     return FigureFile(
         url=f"figures/{path.name}",
         sha256=file_sha256(path),
@@ -222,6 +224,20 @@ def png_size(path: Path) -> tuple[int, int, int | None]:
             break
         offset += 12 + length
     return width, height, None
+
+
+def gif_size(path: Path) -> tuple[int, int]:
+    """Return a GIF's width and height in pixels, from its logical screen descriptor.
+
+    Raises:
+        FigureIndexError: If the file is not a GIF.
+    """
+    with open(path, "rb") as file:
+        header = file.read(10)
+    if header[:6] not in (b"GIF87a", b"GIF89a"):
+        raise FigureIndexError(f"{path} is not a GIF file.")
+    width, height = struct.unpack("<HH", header[6:10])
+    return width, height
 
 
 def alias_files(records: Iterable[FigureRecord]) -> dict[str, str]:

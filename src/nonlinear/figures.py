@@ -4,6 +4,11 @@ Matplotlib writes a creation date into SVG and PDF files, a version tag into all
 formats, and random ids into SVG clip paths unless ``svg.hashsalt`` is fixed.
 :func:`save_figure` removes the first two and fixes the salt, so the same figure
 drawn in two processes gives the same bytes.
+
+Matplotlib also prefers a system copy of a font, such as Debian's DejaVu Sans, to
+the copy it ships, and the two versions differ in glyphs and spacing. Importing
+this module restricts matplotlib to the fonts it ships, so figures do not depend
+on the fonts a machine has installed.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 
 #: File formats written for every figure. PNG is for slides and print, WebP is the
 #: lighter copy that the site's pages show.
@@ -67,9 +73,35 @@ _STYLE = {
 }
 
 
+def use_bundled_fonts() -> None:
+    """Let matplotlib find only the fonts in its own package, never a system copy.
+
+    The font list is rebuilt from matplotlib's folders, in sorted order, rather
+    than filtered from its font cache, which all environments of a user share and
+    which may lack the bundled fonts.
+    """
+    manager = font_manager.fontManager
+    bundled = Path(matplotlib.get_data_path()) / "fonts"
+    listed = [*manager.ttflist, *manager.afmlist]
+    if listed and all(Path(font.fname).is_relative_to(bundled) for font in listed):
+        return
+    folders = [str(bundled / folder) for folder in ("ttf", "afm", "pdfcorefonts")]
+    manager.ttflist = []
+    manager.afmlist = []
+    for extension in ("afm", "ttf"):
+        for path in sorted(font_manager.findSystemFonts(folders, fontext=extension)):
+            manager.addfont(path)
+    # findfont() caches its results, including those found among the system fonts.
+    font_manager.FontManager._findfont_cached.cache_clear()
+
+
 def apply_style() -> None:
     """Set the matplotlib settings that every figure of the site shares."""
+    use_bundled_fonts()
     plt.rcParams.update(_STYLE)
+
+
+use_bundled_fonts()
 
 
 def save_figure(

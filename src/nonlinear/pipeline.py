@@ -16,7 +16,6 @@ import logging
 import os
 import platform
 import shutil
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 

@@ -136,6 +136,21 @@ _EVOLUTION_FIGURES = (
             "arms."
         ),
     ),
+    FigureSpec(
+        name="atlas-training-animation",
+        caption=(
+            "Animation of the decision regions of the same network in "
+            "{animation_frames} frames, one every {frame_step} epochs, from before "
+            "training to epoch {epochs}, with the test accuracy of each frame."
+        ),
+        alt=(
+            "Animation of the same network's decision regions on the two-spirals "
+            "test samples, one frame every {frame_step} epochs: the boundary starts "
+            "as straight wedges, straightens into a single curve, and then winds "
+            "along the spiral arms until the blue and orange regions follow the two "
+            "arms."
+        ),
+    ),
 )
 
 _NOISE_FIGURES = (
