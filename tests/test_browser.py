@@ -37,6 +37,15 @@ pytestmark = pytest.mark.slow
 PAGES = docs_page_paths()
 MATH_DISPLAYS = {"math", "inline math", "block math"}
 PHONE = {"width": 375, "height": 812}
+# Each span that joins inline math to its punctuation, unless it is styled
+# nowrap and sits on a single line.
+MATH_NOWRAP_JS = """
+() => Array.from(document.querySelectorAll(".math-nowrap"))
+  .filter(span => span.checkVisibility())
+  .filter(span => getComputedStyle(span).whiteSpace !== "nowrap"
+    || span.getClientRects().length !== 1)
+  .map(span => span.textContent.trim().slice(-40))
+"""
 
 
 def _static_html(site, path: str) -> str:
@@ -147,6 +156,9 @@ def test_page_fits_phone_width(browser, root_url, path):
             f"the page scrolls sideways at {PHONE['width']} px; elements sticking "
             f"out: {layout['offenders']}"
         )
+        # Inline math and the punctuation after it stay on one line.
+        broken = page.evaluate(MATH_NOWRAP_JS)
+        assert not broken, f"inline math split from its punctuation: {broken}"
         if path == "":
             SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=SCREENSHOT_DIR / "article-phone.png", animations="disabled")

@@ -191,6 +191,45 @@ def test_render_math_unknown_command():
         render_math(html)
 
 
+def test_render_math_joins_full_stop_to_inline_math():
+    html = r'<p>a line <span class="arithmatex">\(w x + b\)</span>. Next</p>'
+
+    rendered = render_math(html)
+
+    assert rendered.startswith('<p>a line <span class="math-nowrap"><math display="inline">')
+    assert rendered.endswith("</math>.</span> Next</p>")
+    assert render_math(rendered) == rendered
+
+
+def test_render_math_nowrap_only_before_punctuation():
+    html = r'<p><span class="arithmatex">\(x\)</span> and <span class="arithmatex">\(y\)</span></p>'
+
+    rendered = render_math(html)
+
+    assert "math-nowrap" not in rendered
+    assert rendered.count("<math ") == 2
+
+
+def test_render_math_notebook_math_keeps_its_comma():
+    html = markdown_cell(r"<p>Both $x$, and then $y$).</p>")
+
+    rendered = render_math(html)
+
+    assert rendered.count('<span class="math-nowrap">') == 2
+    assert "</math>,</span> and then " in rendered
+    assert "</math>).</span></p>" in rendered
+    assert render_math(rendered) == rendered
+
+
+def test_render_math_text_after_nowrap_still_converted():
+    html = markdown_cell(r'<p><span class="arithmatex">\(x\)</span>; then $y$.</p>')
+
+    rendered = render_math(html)
+
+    assert rendered.count("<math ") == 2
+    assert "$" not in rendered
+
+
 def test_render_math_idempotent():
     html = (
         r'<p><span class="arithmatex">\(a &lt; b\)</span></p>'

@@ -55,6 +55,10 @@ _SUPPORTED_ENVIRONMENTS = frozenset(
 # latex2mathml outputs an unknown command such as \arg as an <mi> holding the raw TeX.
 _RAW_COMMAND = re.compile(r"\\[A-Za-z]+")
 _CHARACTER_REFERENCE = re.compile(r"&#x([0-9A-Fa-f]+);")
+# Chromium may break a line between an inline <math> and the punctuation after it,
+# so inline math and the punctuation that follows it go into one unbreakable span.
+_TRAILING_PUNCTUATION = re.compile(r"[.,;:!?)\]]+")
+NOWRAP_CLASS = "math-nowrap"
 
 _ABSOLUTE_URL = re.compile(r"\s*(?:https?:)?//", re.IGNORECASE)
 _REMOTE_IMPORT = re.compile(r"""\b(?:import\s*\(?|from)\s*["'`](?:https?:)?//""")
@@ -144,9 +148,10 @@ def render_math(html: str) -> str:
     ``\\begin{...}...\\end{...}`` become block math. Text inside ``code``, ``kbd``,
     ``math``, ``pre``, ``samp``, ``script``, ``style``, ``svg`` and ``textarea`` stays
     unchanged, and so do the outputs of notebook code cells, even Markdown or LaTeX
-    ones. Each ``<math>`` keeps the TeX in an ``<annotation
-    encoding="application/x-tex">``. The rest of the HTML is copied unchanged, so a
-    second call returns its input.
+    ones. Inline math and the punctuation right after it (such as a full stop) go
+    into a ``<span class="math-nowrap">``, which the stylesheet keeps on one line.
+    Each ``<math>`` keeps the TeX in an ``<annotation encoding="application/x-tex">``.
+    The rest of the HTML is copied unchanged, so a second call returns its input.
 
     Args:
         html: HTML of a whole page or of a fragment.
@@ -166,20 +171,37 @@ def render_math(html: str) -> str:
         token = tokens[index]
         skipped = any(element.tag in _SKIPPED_TAGS for element in open_elements)
         arithmatex = None if skipped else _render_arithmatex(html, tokens, index)
-        if arithmatex is not None:
-            parts.append(arithmatex)
-            index += 3
-            continue
-        text = html[token.start : token.end]
         in_markdown_cell = any(
             _MARKDOWN_CELL_CLASS in _classes(element) for element in open_elements
         )
+        if arithmatex is not None:
+            index += 3
+            following = tokens[index] if index < len(tokens) else None
+            if tokens[index - 3].tag == "span" and following and following.kind == "text":
+                # Join the math to the punctuation that starts the next text.
+                text = html[following.start : following.end]
+                punctuation = _TRAILING_PUNCTUATION.match(text)
+                if punctuation is not None:
+                    arithmatex = _nowrap(arithmatex + punctuation.group())
+                    text = text[punctuation.end() :]
+                    if in_markdown_cell:
+                        text = _render_delimited_tex(text)
+                    parts.extend((arithmatex, text))
+                    index += 1
+                    continue
+            parts.append(arithmatex)
+            continue
+        text = html[token.start : token.end]
         if token.kind == "text" and in_markdown_cell and not skipped:
             text = _render_delimited_tex(text)
         parts.append(text)
         _update_open_elements(open_elements, token)
         index += 1
     return "".join(parts)
+
+
+def _nowrap(html: str) -> str:
+    return f'<span class="{NOWRAP_CLASS}">{html}</span>'
 
 
 def _render_arithmatex(html: str, tokens: list[_Token], index: int) -> str | None:
@@ -217,8 +239,13 @@ def _render_delimited_tex(text: str) -> str:
     while (match := _DELIMITED_TEX.search(text)) is not None:
         display = "block" if match.lastgroup in _BLOCK_GROUPS else "inline"
         parts.append(text[: match.start()])
-        parts.append(_convert_tex(unescape(match[match.lastgroup]), display))
+        math = _convert_tex(unescape(match[match.lastgroup]), display)
         text = text[match.end() :]
+        punctuation = _TRAILING_PUNCTUATION.match(text)
+        if display == "inline" and punctuation is not None:
+            math = _nowrap(math + punctuation.group())
+            text = text[punctuation.end() :]
+        parts.append(math)
     parts.append(text)
     return "".join(parts)
 
