@@ -254,6 +254,34 @@ def test_notebook_download_button(browser, base_url):
         assert not record.blocked, f"requests to other hosts: {record.blocked}"
 
 
+# For each notebook copy button, the number of text fragments of its cell's code
+# that lie under the button.
+COPY_BUTTON_OVERLAP_JS = """
+() => Array.from(document.querySelectorAll(".jp-InputArea-editor .zeroclipboard-container"))
+  .map(button => {
+    const box = button.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(button.closest(".jp-InputArea-editor").querySelector("pre"));
+    return Array.from(range.getClientRects()).filter(text => text.width > 0
+      && text.right > box.left && text.left < box.right
+      && text.bottom > box.top && text.top < box.bottom).length;
+  })
+"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}],
+                         ids=["phone", "desktop"])
+def test_notebook_copy_buttons_cover_no_code(browser, root_url, viewport):
+    context, page, record = open_recorded_page(browser, root_url, viewport=viewport)
+    with context:
+        page.goto(root_url + "examples/moons/", wait_until="load")
+        overlaps = page.evaluate(COPY_BUTTON_OVERLAP_JS)
+        assert overlaps, "no copy buttons found on the notebook page"
+        covered = [index for index, count in enumerate(overlaps) if count]
+        assert not covered, f"copy buttons of code cells {covered} cover code"
+        assert_clean(record)
+
+
 MAGIC_BYTES = {"PNG": b"\x89PNG", "PDF": b"%PDF", "SVG": b"<?xml"}
 CONTENT_TYPES = {"PNG": "image/png", "PDF": "application/pdf", "SVG": "image/svg+xml"}
 
