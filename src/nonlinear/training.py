@@ -3,8 +3,9 @@
 ``model.fit`` spends most of its time per step (Python callbacks, metric objects,
 one TensorFlow function call per batch). :func:`fit` keeps the optimiser, the loss
 and the batches of a plain ``fit`` call with ``shuffle=False`` on the same sample
-order, but runs a whole epoch inside one compiled ``tf.function``. The per-epoch
-sample order comes from NumPy's generator seeded with ``TrainConfig.seed``.
+order, but runs a whole epoch and its validation inside one compiled
+``tf.function``. The per-epoch sample order comes from NumPy's generator seeded
+with ``TrainConfig.seed``.
 """
 
 from __future__ import annotations
@@ -105,35 +106,41 @@ def fit(
     Returns:
         The training history.
     """
-    step = _make_epoch_function(model, train.batch_size, classes)
-    evaluate = _make_evaluate_function(model, classes)
+    has_validation = len(X_val) > 0
+    run_epoch = _make_epoch_function(model, train.batch_size, classes, has_validation)
     X_train = tf.constant(X_train)
     y_train = tf.constant(y_train)
-    X_val_tensor, y_val_tensor = tf.constant(X_val), tf.constant(y_val)
+    X_val, y_val = tf.constant(X_val), tf.constant(y_val)
     history = History()
     for epoch, order in enumerate(epoch_orders(len(X_train), train), start=1):
-        loss, accuracy, reported = step(X_train, y_train, tf.constant(order))
-        history.loss.append(float(loss))
-        history.accuracy.append(float(accuracy))
-        history.reported_accuracy.append(float(reported))
-        if len(X_val):
-            val_loss, val_accuracy, val_reported = evaluate(X_val_tensor, y_val_tensor)
-            history.val_loss.append(float(val_loss))
-            history.val_accuracy.append(float(val_accuracy))
-            history.val_reported_accuracy.append(float(val_reported))
+        metrics = [float(value) for value in run_epoch(X_train, y_train, tf.constant(order),
+                                                        X_val, y_val)]
+        history.loss.append(metrics[0])
+        history.accuracy.append(metrics[1])
+        history.reported_accuracy.append(metrics[2])
+        if has_validation:
+            history.val_loss.append(metrics[3])
+            history.val_accuracy.append(metrics[4])
+            history.val_reported_accuracy.append(metrics[5])
         if progress is not None:
             progress(epoch, train.epochs)
     return history
 
 
-def _make_epoch_function(model: keras.Model, batch_size: int, classes: tuple[int, int]):
-    """Compile one epoch of mini-batch updates into a single TensorFlow function."""
+def _make_epoch_function(
+    model: keras.Model, batch_size: int, classes: tuple[int, int], has_validation: bool
+):
+    """Compile one epoch of mini-batch updates, then the validation, into one function.
+
+    One function per epoch, rather than one for the updates and one for the
+    validation, halves the calls into TensorFlow and the functions it traces.
+    """
     optimizer = model.optimizer
     variables = model.trainable_variables
     optimizer.build(variables)
 
     @tf.function(reduce_retracing=True)
-    def run_epoch(X, y, order):
+    def run_epoch(X, y, order, X_val, y_val):
         n_samples = tf.shape(order)[0]
         n_steps = (n_samples + batch_size - 1) // batch_size
         # Keras reports the epoch loss as the batch losses weighted by batch size.
@@ -155,21 +162,17 @@ def _make_epoch_function(model: keras.Model, batch_size: int, classes: tuple[int
             correct += tf.reduce_sum(_correct(y_batch, y_pred, classes))
             reported += tf.reduce_sum(keras.metrics.binary_accuracy(y_batch, y_pred))
         total = tf.cast(n_samples, tf.float32)
-        return loss_sum / total, correct / total, reported / total
+        metrics = [loss_sum / total, correct / total, reported / total]
+        if has_validation:
+            y_pred = model(X_val, training=False)
+            metrics += [
+                model.compute_loss(X_val, y_val, y_pred, training=False),
+                tf.reduce_mean(_correct(y_val, y_pred, classes)),
+                tf.reduce_mean(keras.metrics.binary_accuracy(y_val, y_pred)),
+            ]
+        return metrics
 
     return run_epoch
-
-
-def _make_evaluate_function(model: keras.Model, classes: tuple[int, int]):
-    @tf.function(reduce_retracing=True)
-    def evaluate(X, y):
-        y_pred = model(X, training=False)
-        loss = model.compute_loss(X, y, y_pred, training=False)
-        accuracy = tf.reduce_mean(_correct(y, y_pred, classes))
-        reported = tf.reduce_mean(keras.metrics.binary_accuracy(y, y_pred))
-        return loss, accuracy, reported
-
-    return evaluate
 
 
 def _correct(y_true, y_pred, classes: tuple[int, int]):
