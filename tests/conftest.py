@@ -152,9 +152,10 @@ def tiny_training_run(tmp_path_factory, keras_module) -> TrainingRun:
 
 @pytest.fixture
 def build_paths(tmp_path) -> pipeline.Paths:
-    """Return build paths whose docs folder is empty, so no notebook tasks exist."""
+    """Return build paths whose docs folder has no notebook, so no notebook tasks exist."""
     docs = tmp_path / "docs"
     docs.mkdir()
+    (docs / "index.md").write_text("# Article\n", encoding="utf-8")
     return pipeline.Paths(docs=docs, build=tmp_path / "build")
 
 

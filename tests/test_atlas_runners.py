@@ -21,7 +21,6 @@ from nonlinear.atlas.config import (
 )
 from nonlinear.config import DataConfig, ExperimentConfig, ModelConfig, TrainConfig
 from nonlinear.experiments import EXPERIMENTS
-from nonlinear.figures import FORMATS
 
 # Every runner imports TensorFlow and trains.
 pytestmark = pytest.mark.slow
@@ -111,9 +110,7 @@ def _top_files(output_dir) -> list[str]:
 @pytest.mark.parametrize("name", list(TINY))
 def test_runner_writes_declared_figures(runs, name):
     experiment, _, output_dir = runs[name]
-    expected = [f"{spec.name}.{ext}" for spec in experiment.figures for ext in FORMATS]
-    if name == "atlas-training":
-        expected.append("atlas-training-animation.gif")
+    expected = [f"{spec.name}.{ext}" for spec in experiment.figures for ext in spec.formats]
     assert _top_files(output_dir) == sorted(expected)
 
 

@@ -6,11 +6,16 @@ import io
 import json
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import psutil
 import pytest
 
 from nonlinear import cli, experiments
 from nonlinear.pipeline import Task
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -76,7 +81,7 @@ def test_build_missing_docs(capsys, tmp_path):
     argv = ["--docs-dir", str(docs), "--build-dir", str(build), "build"]
     assert _exit_code(argv) == cli.EXIT_USAGE
     error = capsys.readouterr().err
-    assert f"Docs folder {tmp_path / 'nodocs'} does not exist" in error
+    assert f"Docs folder {tmp_path / 'nodocs'} has no index.md" in error
     assert "--docs-dir" in error
 
 
@@ -143,7 +148,48 @@ def test_clean_removes_build(capsys, build_paths, folders, write_fake_entries):
     write_fake_entries(build_paths)
     assert _exit_code([*folders, "clean"]) == 0
     assert not build_paths.build.exists()
-    assert f"removed {build_paths.build}" in capsys.readouterr().out
+    assert f"removed cache from {build_paths.build}" in capsys.readouterr().out
+
+
+def test_clean_keeps_other_files(capsys, build_paths, folders, write_fake_entries):
+    write_fake_entries(build_paths)
+    notes = build_paths.build / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    assert _exit_code([*folders, "clean"]) == 0
+    assert notes.read_text(encoding="utf-8") == "mine"
+    assert not build_paths.cache.exists()
+    capsys.readouterr()
+
+
+def test_clean_project_root_deletes_nothing(capsys, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "README.md").write_text("readme", encoding="utf-8")
+    assert _exit_code(["--build-dir", str(tmp_path), "clean"]) == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md", "docs"]
+    assert "nothing to remove" in capsys.readouterr().out
+
+
+def test_run_rejects_existing_folder(capsys, tmp_path):
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    assert _exit_code(["run", "--output", str(tmp_path), *RUN_OPTIONS]) == cli.EXIT_USAGE
+    error = capsys.readouterr().err
+    assert f"--output {tmp_path} already exists" in error
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_run_rejects_existing_file(capsys, tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", encoding="utf-8")
+    assert _exit_code(["run", "--output", str(target), *RUN_OPTIONS]) == cli.EXIT_USAGE
+    assert "already exists" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_list_needs_article_docs(capsys, tmp_path):
+    (tmp_path / "docs").mkdir()
+    argv = ["--docs-dir", str(tmp_path / "docs"), "--build-dir", str(tmp_path / "b"), "list"]
+    assert _exit_code(argv) == cli.EXIT_USAGE
+    assert "has no index.md" in capsys.readouterr().err
 
 
 RUN_OPTIONS = [
@@ -166,7 +212,7 @@ RUN_OPTIONS = [
             ["--batch-size", "500"],
             "batch_size=500 is larger than the 120 training samples",
         ),
-        (["--seed", "-1"], "seed must be a non-negative integer, got -1."),
+        (["--seed", "-1"], "seed must be an integer from 0 to 4294967295 (scikit-learn's limit), got -1."),
     ],
     ids=["hidden", "epochs", "activation", "head", "test-size", "batch-size", "seed"],
 )
@@ -233,3 +279,31 @@ def test_progress_quiet():
     progress({"type": "plan", "tasks": [("dataset", "stale")]})
     progress({"type": "done", "name": "dataset", "seconds": 1.0})
     assert stream.getvalue() == ""
+
+
+def test_check_reproducible_rejects_non_repository(capsys, tmp_path):
+    argv = ["check-reproducible", "--repository", str(tmp_path)]
+    assert _exit_code(argv) == cli.EXIT_USAGE
+    assert f"--repository {tmp_path} is not a git repository" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_workers_exit_when_build_is_killed(tmp_path):
+    # Only the parent is killed, as an out-of-memory kill would; its workers must
+    # notice and exit instead of waiting for work forever.
+    command = [sys.executable, "-m", "nonlinear", "--build-dir", str(tmp_path / "build"),
+               "build", "--quiet", "--jobs", "2", "relu", "linear"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    parent = psutil.Process(process.pid)
+    deadline = time.monotonic() + 120
+    workers = []
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.5)
+        workers = [child for child in parent.children(recursive=True)
+                   if "spawn_main" in " ".join(child.cmdline())]
+    assert len(workers) == 2, "the build did not start two workers"
+    process.kill()
+    process.wait()
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive, f"workers still running after their parent died: {alive}"

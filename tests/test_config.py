@@ -52,11 +52,14 @@ def _case(keywords: dict, message: str):
             r"validation_split must be in \[0, 1\), got -0\.1\.",
         ),
         _case({"validation_split": float("nan")}, r"validation_split .* got nan\."),
-        _case({"noise": -0.1}, r"noise must be non-negative, got -0\.1\."),
-        _case({"noise": float("nan")}, r"noise must be non-negative, got nan\."),
-        _case({"seed": -1}, r"seed must be a non-negative integer, got -1\."),
-        _case({"seed": True}, r"seed must be a non-negative integer, got True\."),
-        _case({"seed": 1.5}, r"seed must be a non-negative integer, got 1\.5\."),
+        _case({"noise": -0.1}, r"noise must be between 0 and 10, got -0\.1; "),
+        _case({"noise": float("nan")}, r"noise must be between 0 and 10, got nan; "),
+        _case({"seed": -1}, r"seed must be an integer from 0 to 4294967295 \(scikit-learn's limit\), got -1\."),
+        _case({"seed": 2**32}, r"seed must be an integer from 0 to 4294967295 .*, got 4294967296\."),
+        _case({"noise": float("inf")}, r"noise must be between 0 and 10, got inf; "),
+        _case({"noise": 1e300}, r"noise must be between 0 and 10, got 1e\+300; "),
+        _case({"seed": True}, r"seed must be an integer from 0 to 4294967295 \(scikit-learn's limit\), got True\."),
+        _case({"seed": 1.5}, r"seed must be an integer from 0 to 4294967295 \(scikit-learn's limit\), got 1\.5\."),
     ],
 )
 def test_data_config_invalid(keywords, message):
@@ -115,8 +118,8 @@ def test_model_config_invalid(keywords, message):
             {"learning_rate": float("nan")},
             r"learning_rate must be positive, got nan\.",
         ),
-        _case({"seed": -1}, r"seed must be a non-negative integer, got -1\."),
-        _case({"seed": False}, r"seed must be a non-negative integer, got False\."),
+        _case({"seed": -1}, r"seed must be an integer from 0 to 4294967295 \(scikit-learn's limit\), got -1\."),
+        _case({"seed": False}, r"seed must be an integer from 0 to 4294967295 \(scikit-learn's limit\), got False\."),
     ],
 )
 def test_train_config_invalid(keywords, message):

@@ -72,6 +72,7 @@ def project(tmp_path) -> tuple[Path, Path, Path]:
     shutil.copytree(ROOT / "build" / "cache", build / "cache")
     bare_docs = tmp_path / "docs-without-notebooks"
     bare_docs.mkdir()
+    (bare_docs / "index.md").write_text("# Article\n", encoding="utf-8")
     return build, ROOT / "docs", bare_docs
 
 

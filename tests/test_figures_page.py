@@ -73,12 +73,19 @@ def test_figures_page_entry_contents(figures_page, index):
 def test_figures_page_downloads(site, figures_page, index):
     for figure in index["figures"]:
         entry = _entry(figures_page, figure["name"])
-        for extension in ("png", "svg", "pdf"):
+        downloads = [ext for ext in ("png", "svg", "pdf", "gif") if ext in figure["formats"]]
+        assert downloads, figure["name"]
+        for extension in downloads:
             link = f'href="../figures/{figure["name"]}.{extension}">{extension.upper()}</a>'
             assert link in entry, (figure["name"], extension)
             assert (site / "figures" / f"{figure['name']}.{extension}").is_file()
-        png = figure["formats"]["png"]
-        assert f"({png['width']} × {png['height']} pixels, {png['dpi']} dpi)" in _text(entry)
+        if "png" in figure["formats"]:
+            png = figure["formats"]["png"]
+            size = f"({png['width']} × {png['height']} pixels, {png['dpi']} dpi)"
+        else:
+            gif = figure["formats"]["gif"]
+            size = f"({gif['width']} × {gif['height']} pixels)"
+        assert size in _text(entry), figure["name"]
 
 
 def test_figures_page_cites_each_figure(figures_page, index):

@@ -217,6 +217,35 @@ def test_build_unchanged_same_release(build_paths, write_fake_entries):
     assert [path.name for path in build_paths.releases.iterdir()] == [first.name]
 
 
+@pytest.mark.parametrize("damage", ["changed", "deleted", "added"])
+def test_build_repairs_damaged_release(build_paths, write_fake_entries, damage):
+    write_fake_entries(build_paths)
+    release = pipeline.build(build_paths).release
+    before = {path.relative_to(release): path.read_bytes()
+              for path in release.rglob("*") if path.is_file()}
+    if damage == "changed":
+        (release / "metrics.json").write_text("{}", encoding="utf-8")
+    elif damage == "deleted":
+        (release / "metrics.json").unlink()
+    else:
+        (release / "figures" / "junk.png").write_bytes(b"junk")
+
+    repaired = pipeline.build(build_paths).release
+
+    assert repaired == release
+    after = {path.relative_to(release): path.read_bytes()
+             for path in release.rglob("*") if path.is_file()}
+    assert after == before
+
+
+def test_plan_names_unreadable_notebook(build_paths):
+    notebook = build_paths.docs / "examples" / "broken.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_text('{"cells": [', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"Notebook .*broken\.ipynb cannot be read \(JSONDecodeError"):
+        pipeline.plan(experiments.select(None), build_paths)
+
+
 def test_publish_new_release_removes_old(build_paths, write_fake_entries):
     tasks = write_fake_entries(build_paths)
     first = pipeline.publish(tasks, build_paths)

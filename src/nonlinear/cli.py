@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +28,11 @@ from nonlinear.config import (
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: Exit code after Ctrl-C, as a shell reports a process ended by SIGINT.
+EXIT_INTERRUPTED = 130
+
+#: Empty file that marks a folder written by ``run``, the only kind it replaces.
+RUN_MARKER = ".nonlinear-run"
 
 
 class Progress:
@@ -196,21 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     paths = pipeline.Paths(docs=args.docs_dir.resolve(), build=args.build_dir.resolve())
     try:
         if args.command == "list":
+            paths.check_docs()
             return _list(paths)
         if args.command == "run":
             return _run(args)
         if args.command == "benchmark":
             from nonlinear import benchmark
 
-            return benchmark.main(args.repository.resolve(), args.output.resolve())
+            return benchmark.main(_repository(args.repository), args.output.resolve())
         if args.command == "check-reproducible":
             from nonlinear import reproducibility
 
-            return reproducibility.main(args.repository.resolve(), args.keep)
+            return reproducibility.main(_repository(args.repository), args.keep)
         if args.command == "clean":
-            shutil.rmtree(paths.build, ignore_errors=True)
-            print(f"removed {paths.build}")
-            return 0
+            return _clean(paths)
         return _build(args, paths)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -218,6 +223,50 @@ def main(argv: list[str] | None = None) -> int:
     except pipeline.BuildError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted; the published outputs are unchanged", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of the output, such as `head`, closed the pipe early.
+        sys.stdout = None
+        return 0
+
+
+def _repository(path: Path) -> Path:
+    """Return the resolved path of a git repository with at least one commit.
+
+    Raises:
+        ConfigError: If the path is not such a repository.
+    """
+    path = path.resolve()
+    result = subprocess.run(["git", "-C", str(path), "rev-parse", "--verify", "HEAD"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ConfigError(
+            f"--repository {path} is not a git repository with a commit "
+            f"({result.stderr.strip() or 'git failed'}); pass the project's clone."
+        )
+    return path
+
+
+def _clean(paths) -> int:
+    """Delete what builds write into the build folder, and nothing else in it."""
+    removed = []
+    for path in (paths.outputs, paths.releases, paths.cache, paths.logs):
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.is_dir():
+            shutil.rmtree(path)
+        else:
+            continue
+        removed.append(path.name)
+    if paths.build.is_dir() and not any(paths.build.iterdir()):
+        paths.build.rmdir()
+    if removed:
+        print(f"removed {', '.join(removed)} from {paths.build}")
+    else:
+        print(f"nothing to remove: {paths.build} holds no build outputs")
+    return 0
 
 
 def _list(paths) -> int:
@@ -264,6 +313,11 @@ def _run(args) -> int:
 
     config = config_from_args(args)
     output = args.output.resolve()
+    if output.exists() and not (output / RUN_MARKER).is_file():
+        raise ConfigError(
+            f"--output {output} already exists and is not a folder that `run` wrote; "
+            "choose a new folder, since `run` replaces the whole folder."
+        )
     check_writable(output.parent, option="--output")
     staging = output.with_name(f".{output.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
@@ -283,6 +337,7 @@ def _run(args) -> int:
     )
     document = {"config": config.to_dict(), "metrics": metrics}
     atomic_write_bytes(staging / "metrics.json", (json.dumps(document, indent=2, sort_keys=True) + "\n").encode())
+    (staging / RUN_MARKER).write_bytes(b"")
     replace_directory(staging, output)
     progress._line(f"test accuracy {metrics['test_accuracy']:.1%}; outputs in {output}")
     return 0
@@ -291,11 +346,7 @@ def _run(args) -> int:
 def _build(args, paths) -> int:
     from nonlinear import pipeline
 
-    if not paths.docs.is_dir():
-        raise ConfigError(
-            f"Docs folder {paths.docs} does not exist; run from the project root "
-            "or pass --docs-dir."
-        )
+    paths.check_docs()
     started = time.perf_counter()
     progress = Progress(quiet=args.quiet)
     result = pipeline.build(

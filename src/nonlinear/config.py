@@ -21,6 +21,12 @@ ACTIVATIONS = ("linear", "relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid",
 #:   squared hinge loss and labels -1 and +1.
 HEADS = ("sigmoid_bce", "sigmoid_squared_hinge")
 
+#: Largest seed that scikit-learn's ``random_state`` accepts: 2**32 - 1.
+MAX_SEED = 2**32 - 1
+
+#: Largest standard deviation of the noise added to the samples.
+MAX_NOISE = 10.0
+
 #: Default seed of every experiment unless a configuration sets another.
 DEFAULT_SEED = 42
 
@@ -63,8 +69,11 @@ class DataConfig:
                 f"validation_split={self.validation_split} leaves no training samples "
                 f"out of {self.n_samples - self.n_test}; use a smaller share."
             )
-        if not self.noise >= 0.0:
-            raise ConfigError(f"noise must be non-negative, got {self.noise!r}.")
+        if not 0.0 <= self.noise <= MAX_NOISE:
+            raise ConfigError(
+                f"noise must be between 0 and {MAX_NOISE:g}, got {self.noise!r}; "
+                "the moons span about 3 units, so more noise hides them entirely."
+            )
         _check_seed(self.seed)
 
     @property
@@ -158,5 +167,8 @@ def _check_number(name: str, value: object) -> None:
 
 
 def _check_seed(value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"seed must be a non-negative integer, got {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
+        raise ConfigError(
+            f"seed must be an integer from 0 to {MAX_SEED} (scikit-learn's limit), "
+            f"got {value!r}."
+        )

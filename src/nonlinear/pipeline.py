@@ -71,6 +71,23 @@ class Paths:
         """Folder of the published releases; only the current one is kept."""
         return self.build / "releases"
 
+    @property
+    def logs(self) -> Path:
+        """Folder of the workers' logs, one file per task."""
+        return self.build / "logs"
+
+    def check_docs(self) -> None:
+        """Raise ConfigError unless the docs folder holds the article's ``index.md``.
+
+        A build with another folder would publish a release without the
+        notebooks and prune their cache entries.
+        """
+        if not (self.docs / "index.md").is_file():
+            raise ConfigError(
+                f"Docs folder {self.docs} has no index.md; run from the project root "
+                "or pass --docs-dir with the project's docs folder."
+            )
+
 
 @dataclasses.dataclass
 class Task:
@@ -126,8 +143,15 @@ def plan(
     if include_notebooks:
         for notebook in sorted(paths.docs.glob(NOTEBOOK_GLOB)):
             relative = notebook.relative_to(paths.docs).as_posix()
-            text = notebook.read_text(encoding="utf-8")
-            imports = cache.third_party_imports(notebooks.code_sources(notebook))
+            try:
+                text = notebook.read_text(encoding="utf-8")
+                imports = cache.third_party_imports(notebooks.code_sources(notebook))
+            except (UnicodeDecodeError, ValueError, SyntaxError) as error:
+                # json.JSONDecodeError is a ValueError; SyntaxError is a code cell's.
+                raise ConfigError(
+                    f"Notebook {notebook} cannot be read ({type(error).__name__}: "
+                    f"{error}); fix it, or move it out of {paths.docs}."
+                ) from error
             versions = cache.distribution_versions(imports | {"ipykernel", "jupytext"})
             settings = json.dumps({"notebook": relative, "script": notebooks.SCRIPT_FORMAT})
             key = cache.compute_key(settings, {relative: text}, versions)
@@ -231,7 +255,7 @@ def _run(stale: list[Task], paths: Paths, jobs: int, emit: EventCallback) -> Non
             continue
         # Heavy tasks first, so that the light ones fill the gaps at the end.
         phase.sort(key=lambda task: not task.uses_tensorflow)
-        with WorkerPool(min(jobs, len(phase)), emit, paths.build / "logs") as pool:
+        with WorkerPool(min(jobs, len(phase)), emit, paths.logs) as pool:
             for task, outcome in pool.run(phase):
                 if isinstance(outcome, BaseException):
                     failures.append((task, outcome))
@@ -350,19 +374,41 @@ def metrics_document(tasks: list[Task]) -> bytes:
     return (json.dumps(document, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
+def _release_intact(release: Path, expected: dict[str, str]) -> bool:
+    """Return whether a release holds exactly the expected files, unchanged."""
+    if not (release / ".complete").is_file():
+        return False
+    found = {
+        path.relative_to(release).as_posix(): path
+        for path in release.rglob("*")
+        if path.is_file() and path.name != ".complete"
+    }
+    if found.keys() != expected.keys():
+        logger.warning("release %s lacks or adds files; publishing it again", release.name)
+        return False
+    for name, path in found.items():
+        if cache.file_sha256(path) != expected[name]:
+            logger.warning("release file %s was changed; publishing it again", name)
+            return False
+    return True
+
+
 def publish(tasks: list[Task], paths: Paths) -> Path:
     """Assemble a release from the cache entries and point ``outputs`` at it.
 
     A release's folder name is a hash of its content, so publishing unchanged
-    outputs writes nothing.
+    outputs writes nothing. A release whose files were changed, added or deleted
+    since is written again.
     """
     files = release_files(tasks)
     metrics = metrics_document(tasks)
+    expected = {name: cache.file_sha256(source) for name, source in files.items()}
+    expected["metrics.json"] = hashlib.sha256(metrics).hexdigest()
     digest = hashlib.sha256(metrics)
     for name, source in files.items():
-        digest.update(f"{name}\0{cache.file_sha256(source)}\0".encode())
+        digest.update(f"{name}\0{expected[name]}\0".encode())
     release = paths.releases / digest.hexdigest()[:20]
-    if not (release / ".complete").is_file():
+    if not _release_intact(release, expected):
         staging = paths.releases / f".staging-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         for name, source in files.items():

@@ -17,13 +17,16 @@ class FigureSpec:
 
     A published name is a promise to whoever links to or cites the figure. To
     rename a figure, list its old names in ``aliases``: the site then publishes
-    a copy of every file under each old name too.
+    a copy of every file under each old name too. ``formats`` lists the file
+    formats the runner writes: every still format, or ``("gif",)`` for an
+    animation.
     """
 
     name: str
     caption: str
     alt: str
     aliases: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("png", "svg", "pdf", "webp")
 
 
 @dataclasses.dataclass(frozen=True)

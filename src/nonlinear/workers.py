@@ -14,6 +14,7 @@ import os
 import queue
 import shutil
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -28,12 +29,29 @@ class TaskError(RuntimeError):
     """A task raised; the message names the original error and the task's log."""
 
 
+#: Seconds between a worker's checks that the build that started it still runs.
+PARENT_CHECK_SECONDS = 1.0
+
+
 def _initialise(events) -> None:
     global _events
     _events = events
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("MPLBACKEND", "Agg")
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True,
+                     name="parent-watch").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit the worker once its parent has died, as after SIGKILL or SIGTERM.
+
+    The executor would otherwise leave the worker waiting for work forever. A task
+    that is cut short leaves only a staging folder, which the next build removes.
+    """
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _progress(name: str):

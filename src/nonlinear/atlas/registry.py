@@ -150,6 +150,7 @@ _EVOLUTION_FIGURES = (
             "along the spiral arms until the blue and orange regions follow the two "
             "arms."
         ),
+        formats=("gif",),
     ),
 )
 
