@@ -77,7 +77,7 @@ class Paths:
         return self.build / "logs"
 
     def check_docs(self) -> None:
-        """Raise ConfigError unless the docs folder holds the article's ``index.md``.
+        """Raise ConfigError unless the docs folder contains the article's ``index.md``.
 
         A build with another folder would publish a release without the
         notebooks and prune their cache entries.
@@ -375,7 +375,7 @@ def metrics_document(tasks: list[Task]) -> bytes:
 
 
 def _release_intact(release: Path, expected: dict[str, str]) -> bool:
-    """Return whether a release holds exactly the expected files, unchanged."""
+    """Return whether a release contains exactly the expected files, unchanged."""
     if not (release / ".complete").is_file():
         return False
     found = {
