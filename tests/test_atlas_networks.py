@@ -32,8 +32,8 @@ def networks(keras_module):
             {"activation": "swish"},
             r"Unknown activation 'swish'; choose from linear, relu",
         ),
-        ({"seed": -1}, r"seed must be an integer from 0 to 4294967295 \(scikit-learn's limit\), got -1\."),
-        ({"seed": 1.0}, r"seed must be an integer from 0 to 4294967295 \(scikit-learn's limit\), got 1\.0\."),
+        ({"seed": -1}, r"seed must be a non-negative integer, got -1\."),
+        ({"seed": 1.0}, r"seed must be a non-negative integer, got 1\.0\."),
     ],
 )
 def test_model_spec_invalid(networks, keywords, message):
