@@ -62,8 +62,8 @@ def test_figure_on_its_page(site, experiment, spec):
     page = (site / PAGES[experiment]).read_text(encoding="utf-8")
     assert f'id="figure-{spec.name}"' in page
     # Pages show a still figure's WebP copy, and an animation as it is.
-    shown = "webp" if "webp" in spec.formats else spec.formats[0]
-    assert f'src="../../figures/{spec.name}.{shown}"' in page
+    page_format = "webp" if "webp" in spec.formats else spec.formats[0]
+    assert f'src="../../figures/{spec.name}.{page_format}"' in page
 
 
 def test_animation_published_and_small(site, metrics):

@@ -177,19 +177,15 @@ def render_math(html: str) -> str:
         if arithmatex is not None:
             index += 3
             following = tokens[index] if index < len(tokens) else None
-            if tokens[index - 3].tag == "span" and following and following.kind == "text":
-                # Join the math to the punctuation that starts the next text.
-                text = html[following.start : following.end]
-                punctuation = _TRAILING_PUNCTUATION.match(text)
-                if punctuation is not None:
-                    arithmatex = _nowrap(arithmatex + punctuation.group())
-                    text = text[punctuation.end() :]
-                    if in_markdown_cell:
-                        text = _render_delimited_tex(text)
-                    parts.extend((arithmatex, text))
-                    index += 1
-                    continue
-            parts.append(arithmatex)
+            if tokens[index - 3].tag != "span" or following is None or following.kind != "text":
+                parts.append(arithmatex)
+                continue
+            # Inline math takes the punctuation that starts the next text with it.
+            math, text = _join_punctuation(arithmatex, html[following.start : following.end])
+            if in_markdown_cell:
+                text = _render_delimited_tex(text)
+            parts.extend((math, text))
+            index += 1
             continue
         text = html[token.start : token.end]
         if token.kind == "text" and in_markdown_cell and not skipped:
@@ -200,8 +196,16 @@ def render_math(html: str) -> str:
     return "".join(parts)
 
 
-def _nowrap(html: str) -> str:
-    return f'<span class="{NOWRAP_CLASS}">{html}</span>'
+def _join_punctuation(math: str, text: str) -> tuple[str, str]:
+    """Return inline math joined to the punctuation that starts ``text``, and the rest.
+
+    Without such punctuation, both come back unchanged.
+    """
+    punctuation = _TRAILING_PUNCTUATION.match(text)
+    if punctuation is None:
+        return math, text
+    joined = f'<span class="{NOWRAP_CLASS}">{math}{punctuation.group()}</span>'
+    return joined, text[punctuation.end() :]
 
 
 def _render_arithmatex(html: str, tokens: list[_Token], index: int) -> str | None:
@@ -241,10 +245,8 @@ def _render_delimited_tex(text: str) -> str:
         parts.append(text[: match.start()])
         math = _convert_tex(unescape(match[match.lastgroup]), display)
         text = text[match.end() :]
-        punctuation = _TRAILING_PUNCTUATION.match(text)
-        if display == "inline" and punctuation is not None:
-            math = _nowrap(math + punctuation.group())
-            text = text[punctuation.end() :]
+        if display == "inline":
+            math, text = _join_punctuation(math, text)
         parts.append(math)
     parts.append(text)
     return "".join(parts)
