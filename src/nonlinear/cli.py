@@ -265,7 +265,7 @@ def _clean(paths) -> int:
     if removed:
         print(f"removed {', '.join(removed)} from {paths.build}")
     else:
-        print(f"nothing to remove: {paths.build} holds no build outputs")
+        print(f"nothing to remove: {paths.build} contains no build outputs")
     return 0
 
 
